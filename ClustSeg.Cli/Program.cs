@@ -1,0 +1,1 @@
+return ClustSeg.Cli.CliApp.Run(args);
