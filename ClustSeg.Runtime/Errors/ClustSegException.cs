@@ -112,3 +112,17 @@ public sealed class VulkanCallException : ClustSegException
     /// <summary>The result code it returned.</summary>
     public string Result { get; }
 }
+
+/// <summary>An operation got tensors whose shapes or dtypes do not fit together.</summary>
+public sealed class ShapeMismatchException : ClustSegException
+{
+    /// <summary>Creates the error for operation <paramref name="operation"/>.</summary>
+    public ShapeMismatchException(string operation, string problem)
+        : base($"{operation}: {problem}", "Check the shapes passed to this operation (or the layer spec that produced them).")
+    {
+        Operation = operation;
+    }
+
+    /// <summary>The operation that refused its inputs.</summary>
+    public string Operation { get; }
+}
