@@ -175,7 +175,7 @@ public sealed unsafe partial class GpuDevice : IDisposable
         var chosen = unified >= 0 ? unified : deviceLocal >= 0 ? deviceLocal : any;
         if (chosen < 0) throw new NoDeviceException($"Device '{Info.Name}' offers no memory type for storage buffers.", "Choose another device with --device.");
         var chosenFlags = memory.MemoryTypes[chosen].PropertyFlags;
-        return ((uint)chosen, (chosenFlags & hostFlags) == hostFlags);
+        return ((uint)chosen, (chosenFlags & hostFlags) == hostFlags && !Options.ForceStagingTransfers);
     }
 
     private static bool IsLargestDeviceHeap(PhysicalDeviceMemoryProperties memory, uint heap)

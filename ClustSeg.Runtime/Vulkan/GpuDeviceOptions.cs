@@ -26,6 +26,12 @@ public sealed class GpuDeviceOptions
     /// <summary>Dispatches per command buffer before a recording is split into another submit (desktop watchdogs).</summary>
     public int MaxDispatchesPerSubmit { get; init; } = 2048;
 
+    /// <summary>
+    /// Move data through a staging buffer even where device memory is host-visible. Discrete GPUs always do; this
+    /// exercises that path on unified-memory and CPU devices (tests).
+    /// </summary>
+    public bool ForceStagingTransfers { get; init; }
+
     /// <summary>The per-user default pipeline cache folder.</summary>
     public static string DefaultPipelineCacheDirectory()
     {

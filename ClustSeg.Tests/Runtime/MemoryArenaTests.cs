@@ -84,6 +84,23 @@ public sealed class MemoryArenaTests(VulkanFixture fixture) : VulkanTest(fixture
     }
 }
 
+[Collection(VulkanCollection.Name)]
+public class StagingTransferTests
+{
+    [Fact]
+    public unsafe void UploadAndDownloadThroughStagingAsOnADiscreteGpu()
+    {
+        var messages = new List<ValidationMessage>();
+        using var device = GpuDevice.Create(new GpuDeviceOptions { Validate = true, PipelineCacheDirectory = "", ForceStagingTransfers = true, OnValidationMessage = messages.Add });
+        var data = Enumerable.Range(0, 12345).Select(i => i * 0.25f).ToArray();
+        var t = device.Scratch.Allocate("t", DType.F32, data.Length);
+        Assert.Equal(0UL, (ulong)t.Block.Mapped);
+        device.Upload<float>(t, data);
+        Assert.Equal(data, device.Download<float>(t));
+        Assert.Empty(messages);
+    }
+}
+
 public class DeviceBlockPlacementTests
 {
     [Fact]
