@@ -46,9 +46,8 @@ public class MatFileTests
     }
 
     [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public void ReadsNumericClassesCharAndSmallElements(bool compress)
+    [MemberData(nameof(Layouts))]
+    public void ReadsNumericClassesCharAndSmallElements(bool compress, bool bigEndian)
     {
         var bytes = Write(
         [
@@ -60,7 +59,7 @@ public class MatFileTests
             ("u8", new TestMatNumeric([1, 3], ClassUInt8, MiUInt8, [200, 255, 0])),
             ("x", new TestMatNumeric([2, 2, 2], ClassDouble, MiUInt8, [0, 1, 2, 3, 4, 5, 6, 7])),
             ("label", new TestMatChars("Segmentation")),
-        ], compress);
+        ], compress, bigEndian);
 
         var file = MatFile.Parse(bytes, "numbers.mat");
 

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text;
 
 namespace ClustSeg.Runtime.Data.Matlab;
@@ -48,9 +49,9 @@ public sealed class MatFile
     }
 
     /// <summary>Looks up a variable by name.</summary>
-    public bool TryGet(string name, out MatArray variable)
+    public bool TryGet(string name, [MaybeNullWhen(false)] out MatArray variable)
     {
-        variable = Variables.FirstOrDefault(v => v.Name == name)!;
+        variable = Variables.FirstOrDefault(v => v.Name == name);
         return variable is not null;
     }
 

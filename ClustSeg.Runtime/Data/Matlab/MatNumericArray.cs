@@ -1,3 +1,5 @@
+using System.Numerics;
+
 namespace ClustSeg.Runtime.Data.Matlab;
 
 /// <summary>
@@ -47,35 +49,61 @@ public sealed class MatNumericArray : MatArray
     /// <summary>The real part as doubles in row-major order (last dimension fastest).</summary>
     public double[] ToDoubleRowMajor()
     {
-        var result = new double[ElementCount];
-        var map = RowMajorIndexOfColumnMajor();
-        for (var i = 0; i < result.Length; i++) result[map[i]] = GetDouble(i);
-        return result;
+        var columnMajor = new double[ElementCount];
+        for (var i = 0; i < columnMajor.Length; i++) columnMajor[i] = GetDouble(i);
+        return ToRowMajor(columnMajor);
     }
 
     /// <summary>
     /// The real part as ints in row-major order (last dimension fastest); throws <see cref="InvalidDataException"/>
     /// naming the first value that is not a whole number in int range.
     /// </summary>
-    public int[] ToInt32RowMajor()
+    public int[] ToInt32RowMajor() => ToRowMajor(Int32ColumnMajor());
+
+    private int[] Int32ColumnMajor()
     {
         var result = new int[ElementCount];
-        var map = RowMajorIndexOfColumnMajor();
-        for (var i = 0; i < result.Length; i++)
+        switch (Class)
         {
-            var value = GetDouble(i);
-            if (value != Math.Floor(value) || value < int.MinValue || value > int.MaxValue)
-                throw new InvalidDataException(
-                    $"Array '{Name}' ({Describe()}) holds {value} at column-major index {i}, which is not a 32-bit integer.");
-            result[map[i]] = (int)value;
+            // Classes that always fit in an int are widened without checks; this is the BSDS500 path (uint16).
+            case MatClass.UInt8: Widen((byte[])Real, result); break;
+            case MatClass.Int8: Widen((sbyte[])Real, result); break;
+            case MatClass.UInt16: Widen((ushort[])Real, result); break;
+            case MatClass.Int16: Widen((short[])Real, result); break;
+            case MatClass.Int32: Array.Copy((int[])Real, result, result.Length); break;
+            default:
+                for (var i = 0; i < result.Length; i++)
+                {
+                    var value = GetDouble(i);
+                    if (value != Math.Floor(value) || value < int.MinValue || value > int.MaxValue)
+                        throw new InvalidDataException(
+                            $"Array '{Name}' ({Describe()}) holds {value} at column-major index {i}, which is not a 32-bit integer.");
+                    result[i] = (int)value;
+                }
+                break;
         }
         return result;
     }
 
-    /// <summary>For each column-major position, its position in row-major order of the same dimensions.</summary>
-    private int[] RowMajorIndexOfColumnMajor()
+    private static void Widen<T>(T[] source, int[] destination) where T : IBinaryInteger<T>
+    {
+        for (var i = 0; i < source.Length; i++) destination[i] = int.CreateTruncating(source[i]);
+    }
+
+    /// <summary>Reorders column-major values (first dimension fastest) to row-major (last dimension fastest).</summary>
+    private T[] ToRowMajor<T>(T[] columnMajor)
     {
         var dims = Dimensions;
+        var result = new T[columnMajor.Length];
+        if (dims.Count == 2)
+        {
+            int rows = dims[0], columns = dims[1];
+            for (var c = 0; c < columns; c++)
+                for (var r = 0; r < rows; r++)
+                    result[r * columns + c] = columnMajor[c * rows + r];
+            return result;
+        }
+
         var rank = dims.Count;
         var rowMajorStride = new int[rank];
         var stride = 1;
@@ -84,12 +112,11 @@ public sealed class MatNumericArray : MatArray
             rowMajorStride[d] = stride;
             stride *= dims[d];
         }
-        var map = new int[ElementCount];
         var coordinate = new int[rank];
         var target = 0;
-        for (var i = 0; i < map.Length; i++)
+        for (var i = 0; i < columnMajor.Length; i++)
         {
-            map[i] = target;
+            result[target] = columnMajor[i];
             // Advance the column-major odometer: the first dimension turns fastest.
             for (var d = 0; d < rank; d++)
             {
@@ -100,6 +127,6 @@ public sealed class MatNumericArray : MatArray
                 coordinate[d] = 0;
             }
         }
-        return map;
+        return result;
     }
 }

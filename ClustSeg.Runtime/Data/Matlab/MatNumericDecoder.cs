@@ -1,11 +1,14 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace ClustSeg.Runtime.Data.Matlab;
 
 /// <summary>
 /// Turns the stored bytes of a numeric subelement into the array type of its MATLAB class. MATLAB often stores a
 /// class in a smaller type (a uint16 array whose values fit in a byte is written as miUINT8), so storage type and
-/// class are converted independently, with range checks.
+/// class are converted independently, with range checks. Loops are per type (no per-element dispatch): BSDS500
+/// ground truth holds millions of values per file.
 /// </summary>
 internal static class MatNumericDecoder
 {
@@ -26,21 +29,86 @@ internal static class MatNumericDecoder
             return null;
         }
 
-        if (storage is MatDataType.Single or MatDataType.Double)
-            return FromDoubles(ReadFloating(bytes, storage, bigEndian, count), target, out problem);
-        if (storage is MatDataType.UInt64)
-            return FromUnsigned64(bytes, bigEndian, count, target, out problem);
-        return FromIntegers(ReadIntegers(bytes, storage, bigEndian, count), target, out problem);
+        if (ClassStoredAs(target) == storage)
+            return CopyExact(bytes, target, bigEndian, count);
+
+        switch (storage)
+        {
+            case MatDataType.Single or MatDataType.Double:
+                return FromDoubles(ReadFloating(bytes, storage, bigEndian, count), target, out problem);
+            case MatDataType.UInt64:
+                return FromUnsigned64(bytes, bigEndian, count, target, out problem);
+            default:
+                return FromIntegers(ReadIntegers(bytes, storage, bigEndian, count), target, out problem);
+        }
+    }
+
+    /// <summary>The storage type that holds a class without conversion.</summary>
+    private static MatDataType ClassStoredAs(MatClass type) => type switch
+    {
+        MatClass.Double => MatDataType.Double,
+        MatClass.Single => MatDataType.Single,
+        MatClass.Int8 => MatDataType.Int8,
+        MatClass.UInt8 => MatDataType.UInt8,
+        MatClass.Int16 => MatDataType.Int16,
+        MatClass.UInt16 => MatDataType.UInt16,
+        MatClass.Int32 => MatDataType.Int32,
+        MatClass.UInt32 => MatDataType.UInt32,
+        MatClass.Int64 => MatDataType.Int64,
+        MatClass.UInt64 => MatDataType.UInt64,
+        _ => 0,
+    };
+
+    /// <summary>Storage and class agree (the usual case): copy the bytes, swapping them for a foreign byte order.</summary>
+    private static Array CopyExact(ReadOnlySpan<byte> bytes, MatClass target, bool bigEndian, int count)
+    {
+        Array result = target switch
+        {
+            MatClass.Double => new double[count],
+            MatClass.Single => new float[count],
+            MatClass.Int8 => new sbyte[count],
+            MatClass.UInt8 => new byte[count],
+            MatClass.Int16 => new short[count],
+            MatClass.UInt16 => new ushort[count],
+            MatClass.Int32 => new int[count],
+            MatClass.UInt32 => new uint[count],
+            MatClass.Int64 => new long[count],
+            _ => new ulong[count],
+        };
+        bytes.CopyTo(MemoryMarshal.CreateSpan(ref MemoryMarshal.GetArrayDataReference(result), bytes.Length));
+        if (bigEndian != !BitConverter.IsLittleEndian)
+        {
+            switch (result)
+            {
+                case short[] or ushort[]:
+                    var halves = MemoryMarshal.CreateSpan(ref Unsafe.As<byte, ushort>(ref MemoryMarshal.GetArrayDataReference(result)), count);
+                    BinaryPrimitives.ReverseEndianness(halves, halves);
+                    break;
+                case int[] or uint[] or float[]:
+                    var words = MemoryMarshal.CreateSpan(ref Unsafe.As<byte, uint>(ref MemoryMarshal.GetArrayDataReference(result)), count);
+                    BinaryPrimitives.ReverseEndianness(words, words);
+                    break;
+                case long[] or ulong[] or double[]:
+                    var doubles = MemoryMarshal.CreateSpan(ref Unsafe.As<byte, ulong>(ref MemoryMarshal.GetArrayDataReference(result)), count);
+                    BinaryPrimitives.ReverseEndianness(doubles, doubles);
+                    break;
+            }
+        }
+        return result;
     }
 
     private static double[] ReadFloating(ReadOnlySpan<byte> bytes, MatDataType storage, bool bigEndian, int count)
     {
         var values = new double[count];
-        for (var i = 0; i < count; i++)
+        if (storage == MatDataType.Single)
         {
-            values[i] = storage == MatDataType.Single
-                ? (bigEndian ? BinaryPrimitives.ReadSingleBigEndian(bytes[(4 * i)..]) : BinaryPrimitives.ReadSingleLittleEndian(bytes[(4 * i)..]))
-                : (bigEndian ? BinaryPrimitives.ReadDoubleBigEndian(bytes[(8 * i)..]) : BinaryPrimitives.ReadDoubleLittleEndian(bytes[(8 * i)..]));
+            for (var i = 0; i < count; i++)
+                values[i] = bigEndian ? BinaryPrimitives.ReadSingleBigEndian(bytes[(4 * i)..]) : BinaryPrimitives.ReadSingleLittleEndian(bytes[(4 * i)..]);
+        }
+        else
+        {
+            for (var i = 0; i < count; i++)
+                values[i] = bigEndian ? BinaryPrimitives.ReadDoubleBigEndian(bytes[(8 * i)..]) : BinaryPrimitives.ReadDoubleLittleEndian(bytes[(8 * i)..]);
         }
         return values;
     }
@@ -48,19 +116,36 @@ internal static class MatNumericDecoder
     private static long[] ReadIntegers(ReadOnlySpan<byte> bytes, MatDataType storage, bool bigEndian, int count)
     {
         var values = new long[count];
-        for (var i = 0; i < count; i++)
+        switch (storage)
         {
-            values[i] = storage switch
-            {
-                MatDataType.Int8 => (long)(sbyte)bytes[i],
-                MatDataType.UInt8 => (long)bytes[i],
-                MatDataType.Int16 => (long)(bigEndian ? BinaryPrimitives.ReadInt16BigEndian(bytes[(2 * i)..]) : BinaryPrimitives.ReadInt16LittleEndian(bytes[(2 * i)..])),
-                MatDataType.UInt16 => (long)(bigEndian ? BinaryPrimitives.ReadUInt16BigEndian(bytes[(2 * i)..]) : BinaryPrimitives.ReadUInt16LittleEndian(bytes[(2 * i)..])),
-                MatDataType.Int32 => (long)(bigEndian ? BinaryPrimitives.ReadInt32BigEndian(bytes[(4 * i)..]) : BinaryPrimitives.ReadInt32LittleEndian(bytes[(4 * i)..])),
-                MatDataType.UInt32 => (long)(bigEndian ? BinaryPrimitives.ReadUInt32BigEndian(bytes[(4 * i)..]) : BinaryPrimitives.ReadUInt32LittleEndian(bytes[(4 * i)..])),
-                MatDataType.Int64 => (long)(bigEndian ? BinaryPrimitives.ReadInt64BigEndian(bytes[(8 * i)..]) : BinaryPrimitives.ReadInt64LittleEndian(bytes[(8 * i)..])),
-                _ => throw new InvalidOperationException($"{storage} is not an integer type of at most 64 signed bits."),
-            };
+            case MatDataType.Int8:
+                for (var i = 0; i < count; i++) values[i] = (sbyte)bytes[i];
+                break;
+            case MatDataType.UInt8:
+                for (var i = 0; i < count; i++) values[i] = bytes[i];
+                break;
+            case MatDataType.Int16:
+                for (var i = 0; i < count; i++)
+                    values[i] = bigEndian ? BinaryPrimitives.ReadInt16BigEndian(bytes[(2 * i)..]) : BinaryPrimitives.ReadInt16LittleEndian(bytes[(2 * i)..]);
+                break;
+            case MatDataType.UInt16:
+                for (var i = 0; i < count; i++)
+                    values[i] = bigEndian ? BinaryPrimitives.ReadUInt16BigEndian(bytes[(2 * i)..]) : BinaryPrimitives.ReadUInt16LittleEndian(bytes[(2 * i)..]);
+                break;
+            case MatDataType.Int32:
+                for (var i = 0; i < count; i++)
+                    values[i] = bigEndian ? BinaryPrimitives.ReadInt32BigEndian(bytes[(4 * i)..]) : BinaryPrimitives.ReadInt32LittleEndian(bytes[(4 * i)..]);
+                break;
+            case MatDataType.UInt32:
+                for (var i = 0; i < count; i++)
+                    values[i] = bigEndian ? BinaryPrimitives.ReadUInt32BigEndian(bytes[(4 * i)..]) : BinaryPrimitives.ReadUInt32LittleEndian(bytes[(4 * i)..]);
+                break;
+            case MatDataType.Int64:
+                for (var i = 0; i < count; i++)
+                    values[i] = bigEndian ? BinaryPrimitives.ReadInt64BigEndian(bytes[(8 * i)..]) : BinaryPrimitives.ReadInt64LittleEndian(bytes[(8 * i)..]);
+                break;
+            default:
+                throw new InvalidOperationException($"{storage} is not an integer type of at most 64 signed bits.");
         }
         return values;
     }
@@ -74,15 +159,15 @@ internal static class MatNumericDecoder
         switch (target)
         {
             case MatClass.UInt64: return values;
-            case MatClass.Double: return values.Select(v => (double)v).ToArray();
-            case MatClass.Single: return values.Select(v => (float)v).ToArray();
+            case MatClass.Double: return Convert(values, v => (double)v);
+            case MatClass.Single: return Convert(values, v => (float)v);
         }
         var asSigned = new long[count];
         for (var i = 0; i < count; i++)
         {
             if (values[i] > long.MaxValue)
             {
-                problem = $"value {values[i]} does not fit class {target.ToString().ToLowerInvariant()}";
+                problem = $"value {values[i]} does not fit class {Name(target)}";
                 return null;
             }
             asSigned[i] = (long)values[i];
@@ -95,35 +180,28 @@ internal static class MatNumericDecoder
         problem = null;
         switch (target)
         {
-            case MatClass.Double: return values.Select(v => (double)v).ToArray();
-            case MatClass.Single: return values.Select(v => (float)v).ToArray();
+            case MatClass.Double: return Convert(values, v => (double)v);
+            case MatClass.Single: return Convert(values, v => (float)v);
             case MatClass.Int64: return values;
-            case MatClass.UInt64:
-                var negative = Array.Find(values, v => v < 0);
-                if (negative < 0)
-                {
-                    problem = $"value {negative} does not fit class uint64";
-                    return null;
-                }
-                return values.Select(v => (ulong)v).ToArray();
         }
         var (min, max) = IntegerRange(target);
         foreach (var v in values)
         {
             if (v < min || v > max)
             {
-                problem = $"value {v} does not fit class {target.ToString().ToLowerInvariant()}";
+                problem = $"value {v} does not fit class {Name(target)}";
                 return null;
             }
         }
         return target switch
         {
-            MatClass.Int8 => values.Select(v => (sbyte)v).ToArray(),
-            MatClass.UInt8 => values.Select(v => (byte)v).ToArray(),
-            MatClass.Int16 => values.Select(v => (short)v).ToArray(),
-            MatClass.UInt16 => values.Select(v => (ushort)v).ToArray(),
-            MatClass.Int32 => values.Select(v => (int)v).ToArray(),
-            MatClass.UInt32 => values.Select(v => (uint)v).ToArray(),
+            MatClass.Int8 => Convert(values, v => (sbyte)v),
+            MatClass.UInt8 => Convert(values, v => (byte)v),
+            MatClass.Int16 => Convert(values, v => (short)v),
+            MatClass.UInt16 => Convert(values, v => (ushort)v),
+            MatClass.Int32 => Convert(values, v => (int)v),
+            MatClass.UInt32 => Convert(values, v => (uint)v),
+            MatClass.UInt64 => Convert(values, v => (ulong)v),
             _ => throw new InvalidOperationException($"{target} is not a numeric class."),
         };
     }
@@ -132,7 +210,7 @@ internal static class MatNumericDecoder
     {
         problem = null;
         if (target == MatClass.Double) return values;
-        if (target == MatClass.Single) return values.Select(v => (float)v).ToArray();
+        if (target == MatClass.Single) return Convert(values, v => (float)v);
         var integers = new long[values.Length];
         for (var i = 0; i < values.Length; i++)
         {
@@ -140,13 +218,22 @@ internal static class MatNumericDecoder
             // 2^63 is exactly representable; anything at or beyond it cannot be an int64 (or converted uint64).
             if (v != Math.Floor(v) || v < -9.223372036854775808e18 || v >= 9.223372036854775808e18)
             {
-                problem = $"value {v} does not fit class {target.ToString().ToLowerInvariant()}";
+                problem = $"value {v} does not fit class {Name(target)}";
                 return null;
             }
             integers[i] = (long)v;
         }
         return FromIntegers(integers, target, out problem);
     }
+
+    private static TOut[] Convert<TIn, TOut>(TIn[] values, Func<TIn, TOut> convert)
+    {
+        var result = new TOut[values.Length];
+        for (var i = 0; i < values.Length; i++) result[i] = convert(values[i]);
+        return result;
+    }
+
+    private static string Name(MatClass type) => type.ToString().ToLowerInvariant();
 
     private static (long Min, long Max) IntegerRange(MatClass type) => type switch
     {
@@ -156,6 +243,7 @@ internal static class MatNumericDecoder
         MatClass.UInt16 => (ushort.MinValue, ushort.MaxValue),
         MatClass.Int32 => (int.MinValue, int.MaxValue),
         MatClass.UInt32 => (uint.MinValue, uint.MaxValue),
-        _ => throw new InvalidOperationException($"{type} is not a 32-bit-or-smaller integer class."),
+        MatClass.UInt64 => (0, long.MaxValue),
+        _ => throw new InvalidOperationException($"{type} is not an integer class of at most 64 signed bits."),
     };
 }

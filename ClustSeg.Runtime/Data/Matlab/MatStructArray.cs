@@ -1,27 +1,30 @@
+using System.Diagnostics.CodeAnalysis;
+
 namespace ClustSeg.Runtime.Data.Matlab;
 
 /// <summary>A MATLAB structure array: every element has the same named fields.</summary>
 public sealed class MatStructArray : MatArray
 {
+    private readonly string[] _fieldNames;
     private readonly MatArray[] _values;
 
     internal MatStructArray(string name, int[] dimensions, string[] fieldNames, MatArray[] values)
         : base(name, dimensions, MatClass.Struct)
     {
-        FieldNames = fieldNames;
+        _fieldNames = fieldNames;
         _values = values;
     }
 
     /// <summary>The field names in file order.</summary>
-    public IReadOnlyList<string> FieldNames { get; }
+    public IReadOnlyList<string> FieldNames => _fieldNames;
 
     /// <summary>Looks up field <paramref name="field"/> of element <paramref name="element"/> (column-major index).</summary>
-    public bool TryGetField(int element, string field, out MatArray value)
+    public bool TryGetField(int element, string field, [MaybeNullWhen(false)] out MatArray value)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(element);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(element, ElementCount);
-        var index = Array.IndexOf((string[])FieldNames, field);
-        value = index >= 0 ? _values[element * FieldNames.Count + index] : null!;
+        var index = Array.IndexOf(_fieldNames, field);
+        value = index >= 0 ? _values[element * _fieldNames.Length + index] : null;
         return index >= 0;
     }
 

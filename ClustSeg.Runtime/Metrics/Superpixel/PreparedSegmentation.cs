@@ -23,10 +23,9 @@ internal sealed class PreparedSegmentation
 
     public static PreparedSegmentation From(LabelMap labels)
     {
-        var map = LabelMaps.SplitConnectedComponents(labels, out var count);
-        var sizes = new int[count];
-        foreach (var label in map.Labels) sizes[label]++;
-        return new PreparedSegmentation(map, count, sizes);
+        var components = ConnectedComponents.Label4(labels);
+        return new PreparedSegmentation(
+            new LabelMap(labels.Width, labels.Height, components.Ids), components.Count, components.Sizes);
     }
 
     /// <summary>Pixel indices grouped by label (counting sort): pixels of label s are order[start[s] .. start[s+1]).</summary>

@@ -120,7 +120,7 @@ public static class SuperpixelMetrics
         return (correct / n, leaked / n);
     }
 
-    private static double BoundaryRecall(BoundaryIntegralImage superpixelBoundaries, PreparedSegmentation truth)
+    private static double BoundaryRecall(MaskIntegralImage superpixelBoundaries, PreparedSegmentation truth)
     {
         int width = truth.Map.Width, height = truth.Map.Height;
         var r = BoundaryTolerance(width, height);
@@ -167,7 +167,7 @@ public static class SuperpixelMetrics
         return sum / superpixels.Map.PixelCount;
     }
 
-    private static BoundaryIntegralImage BoundaryIntegral(PreparedSegmentation superpixels) =>
+    private static MaskIntegralImage BoundaryIntegral(PreparedSegmentation superpixels) =>
         new(superpixels.BoundaryMask(), superpixels.Map.Width, superpixels.Map.Height);
 
     private static void RequireSameSize(LabelMap superpixels, LabelMap groundTruth)

@@ -1,12 +1,12 @@
 namespace ClustSeg.Runtime.Metrics.Superpixel;
 
 /// <summary>Summed-area table of a boolean mask, so the count inside any rectangle costs four reads.</summary>
-internal sealed class BoundaryIntegralImage
+internal sealed class MaskIntegralImage
 {
     private readonly int[] _sums;
     private readonly int _stride;
 
-    public BoundaryIntegralImage(bool[] mask, int width, int height)
+    public MaskIntegralImage(bool[] mask, int width, int height)
     {
         _stride = width + 1;
         _sums = new int[(height + 1) * _stride];
