@@ -16,6 +16,8 @@ public static class CliApp
         root.Options.Add(GlobalOptions.Device);
         root.Options.Add(GlobalOptions.Validate);
         root.Subcommands.Add(DevicesCommand.Create());
+        root.Subcommands.Add(InferCommand.Create());
+        root.Subcommands.Add(EvalCommand.Create());
         return root;
     }
 

@@ -1,0 +1,102 @@
+using System.CommandLine;
+using ClustSeg.Cli.Output;
+using ClustSeg.Runtime.Errors;
+using ClustSeg.Runtime.Imaging;
+using ClustSeg.Runtime.Superpixels;
+
+namespace ClustSeg.Cli.Commands;
+
+/// <summary>`clustseg-cli infer`: runs a model on an image or a folder of images and writes the results.</summary>
+internal static class InferCommand
+{
+    private static readonly Argument<string> Input = new("input") { Description = "An image (jpg, png, bmp) or a folder of images." };
+
+    private static readonly Option<string> OutputDir = new("--output", "-o")
+    {
+        Description = "Folder for the results (created if missing).",
+        DefaultValueFactory = _ => "clustseg-out",
+    };
+
+    private static readonly Option<string> Task = new("--task", "-t")
+    {
+        Description = "What to segment. superpixel: a label map of about --superpixels connected regions.",
+        DefaultValueFactory = _ => "superpixel",
+    };
+
+    private static readonly Option<int> Superpixels = new("--superpixels", "-k")
+    {
+        Description = "Superpixel task: how many superpixels to aim for (the result stays within about 15%).",
+        DefaultValueFactory = _ => 600,
+    };
+
+    private static readonly Option<int> Iterations = new("--iterations")
+    {
+        Description = "Superpixel task: EM iterations (10 is the model's inference setting).",
+        DefaultValueFactory = _ => 10,
+    };
+
+    private static readonly Option<bool> Csv = new("--csv") { Description = "Also write each label map as CSV (one line per image row)." };
+
+    public static Command Create()
+    {
+        Task.AcceptOnlyFromAmong("superpixel");
+        var command = new Command("infer",
+            "Segment an image or every image in a folder.\n" +
+            "superpixel (the default, no checkpoint needed: the untrained colour + position model, soft SLIC) writes for each image\n" +
+            "  NAME.png             16-bit label map, labels 0..K-1, every superpixel connected\n" +
+            "  NAME_boundaries.png  the image with superpixel boundaries in red\n" +
+            "  NAME.csv             the label map as CSV (with --csv)\n" +
+            "Example: clustseg-cli infer photo.jpg -k 400 -o out/");
+        command.Arguments.Add(Input);
+        command.Options.Add(OutputDir);
+        command.Options.Add(Task);
+        command.Options.Add(Superpixels);
+        command.Options.Add(Iterations);
+        command.Options.Add(Csv);
+        command.SetAction(parse => Run(parse, parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error));
+        return command;
+    }
+
+    private static int Run(ParseResult parse, TextWriter output, TextWriter error)
+    {
+        var files = ImageInputs.Resolve(parse.GetValue(Input)!);
+        var outDir = parse.GetValue(OutputDir)!;
+        var options = new SuperpixelOptions { Superpixels = parse.GetValue(Superpixels), Iterations = parse.GetValue(Iterations) };
+        try
+        {
+            options.Validate();
+        }
+        catch (ArgumentOutOfRangeException e)
+        {
+            throw new ClustSegException(e.Message.Split(Environment.NewLine)[0], "See `clustseg-cli infer --help`.");
+        }
+        using var device = GlobalOptions.OpenDevice(parse);
+        var segmenter = new SuperpixelSegmenter(device, options);
+        var failures = 0;
+        new ProgressBar("infer", files.Count, error).Run(advance =>
+        {
+            foreach (var file in files)
+            {
+                var stem = Path.GetFileNameWithoutExtension(file);
+                try
+                {
+                    var image = RgbImage.Load(file);
+                    var result = segmenter.Segment(image);
+                    SuperpixelOutputs.WriteLabelPng(Path.Combine(outDir, stem + ".png"), result.Labels);
+                    SuperpixelOutputs.WriteBoundaryPng(Path.Combine(outDir, stem + "_boundaries.png"), image, result.Labels);
+                    if (parse.GetValue(Csv)) SuperpixelOutputs.WriteCsv(Path.Combine(outDir, stem + ".csv"), result.Labels);
+                    output.WriteLine($"{file}: {result.Count} superpixels ({image.Width}x{image.Height}, grid {result.Grid.Rows}x{result.Grid.Cols}) in {result.Elapsed.TotalMilliseconds:0} ms");
+                }
+                catch (Exception e) when (e is ClustSegException or IOException or InvalidDataException or FormatException or ArgumentException)
+                {
+                    // One bad file must not lose the rest of a folder's work.
+                    failures++;
+                    error.WriteLine($"error: {file}: {e.Message}");
+                }
+                advance(stem);
+            }
+        });
+        output.WriteLine($"wrote results for {files.Count - failures} of {files.Count} image(s) to {Path.GetFullPath(outDir)}");
+        return failures == 0 ? 0 : 1;
+    }
+}

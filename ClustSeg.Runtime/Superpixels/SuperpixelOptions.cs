@@ -1,0 +1,29 @@
+namespace ClustSeg.Runtime.Superpixels;
+
+/// <summary>Settings of superpixel inference.</summary>
+public sealed record SuperpixelOptions
+{
+    /// <summary>How many superpixels to aim for (the seed grid has about this many cells).</summary>
+    public int Superpixels { get; init; } = 600;
+
+    /// <summary>EM iterations at inference (the model page fixes 10; 5 during training).</summary>
+    public int Iterations { get; init; } = 10;
+
+    /// <summary>s_c: scale of the Lab colour features.</summary>
+    public float ColorScale { get; init; } = 1f;
+
+    /// <summary>
+    /// eta in s_p = eta * sqrt(K) / max(H, W), the scale of the (y, x) features. Larger gives more compact, more
+    /// regular superpixels; smaller follows colour edges more closely.
+    /// </summary>
+    public float PositionScale { get; init; } = 12f;
+
+    /// <summary>Checks the values, naming the bad one.</summary>
+    public void Validate()
+    {
+        if (Superpixels < 1) throw new ArgumentOutOfRangeException(nameof(Superpixels), Superpixels, "Ask for at least 1 superpixel.");
+        if (Iterations < 1) throw new ArgumentOutOfRangeException(nameof(Iterations), Iterations, "At least one EM iteration is needed.");
+        if (!(ColorScale > 0)) throw new ArgumentOutOfRangeException(nameof(ColorScale), ColorScale, "The colour scale must be positive.");
+        if (!(PositionScale >= 0)) throw new ArgumentOutOfRangeException(nameof(PositionScale), PositionScale, "The position scale must be zero or positive.");
+    }
+}
