@@ -121,6 +121,15 @@ public class PngDecoderTests
     }
 
     [Fact]
+    public void MissingFileNamesThePath()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"clustseg-missing-{Guid.NewGuid():N}.png");
+        var e = Assert.Throws<DataFileException>(() => PngDecoder.Decode(path));
+        Assert.Contains(path, e.Message);
+        Assert.Contains("does not exist", e.Message);
+    }
+
+    [Fact]
     public void BadCrcIsReported()
     {
         var bytes = ReferencePngBuilder.Build(8, 8, 2, 8, (x, y, c) => x + y + c);

@@ -155,4 +155,22 @@ public sealed class SemanticLabelFolder
         }
         return new SemanticLabelMap(png.Width, png.Height, labels);
     }
+
+    /// <summary>
+    /// Writes a label map as an 8-bit grey PNG in the given encoding (for <see cref="SemanticLabelEncoding.ReduceZero"/>
+    /// class c is stored as c + 1 and ignore as 0), so <see cref="ReadLabels(string, int, SemanticLabelEncoding)"/>
+    /// reads it back unchanged.
+    /// </summary>
+    public static void WriteLabels(string path, SemanticLabelMap labels, SemanticLabelEncoding encoding = SemanticLabelEncoding.Identity)
+    {
+        var stored = new byte[labels.Labels.Length];
+        for (var i = 0; i < stored.Length; i++)
+        {
+            var label = labels.Labels[i];
+            if (encoding == SemanticLabelEncoding.ReduceZero && label == 254)
+                throw new ArgumentException("Class 254 cannot be stored with ReduceZero encoding (it would become the ignore label).", nameof(labels));
+            stored[i] = encoding == SemanticLabelEncoding.ReduceZero ? (byte)(label == IgnoreLabel ? 0 : label + 1) : label;
+        }
+        PngEncoder.Write(path, PngImage.FromGray8(labels.Width, labels.Height, stored));
+    }
 }

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
+using ClustSeg.Runtime.Data;
 
 namespace ClustSeg.Runtime.Imaging.Png;
 
@@ -13,16 +14,9 @@ public static class PngDecoder
     /// <summary>Decodes the PNG file at <paramref name="path"/>.</summary>
     public static PngImage Decode(string path)
     {
-        byte[] bytes;
-        try
-        {
-            bytes = File.ReadAllBytes(path);
-        }
-        catch (FileNotFoundException)
-        {
-            throw new FileNotFoundException($"PNG '{path}' does not exist. Check the path and the dataset layout.", path);
-        }
-        return Decode(bytes, path);
+        if (!File.Exists(path))
+            throw new DataFileException(path, "PNG file does not exist. Check the path and the dataset layout.");
+        return Decode(File.ReadAllBytes(path), path);
     }
 
     /// <summary>Decodes PNG bytes; <paramref name="source"/> names them in error messages.</summary>
