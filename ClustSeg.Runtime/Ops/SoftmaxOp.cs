@@ -57,20 +57,9 @@ public static class SoftmaxOp
         recorder.Dispatch(kernel, groups, push, bindings);
     }
 
-    /// <summary>Views <paramref name="x"/> as [outer, axis, inner] around <paramref name="axis"/>.</summary>
-    internal static (uint Outer, uint Axis, uint Inner) Around(string op, Tensor x, int axis)
-    {
-        ShapeCheck.That(axis >= -x.Rank && axis < x.Rank, op, $"axis {axis} is out of range for '{x.Name}' [{x.ShapeText}] (rank {x.Rank}).");
-        var a = axis < 0 ? axis + x.Rank : axis;
-        long outer = 1, inner = 1;
-        for (var i = 0; i < a; i++) outer *= x.Dim(i);
-        for (var i = a + 1; i < x.Rank; i++) inner *= x.Dim(i);
-        return (checked((uint)outer), (uint)x.Dim(a), checked((uint)inner));
-    }
-
     private static Push Split(string op, Tensor x, int axis)
     {
-        var (outer, size, inner) = Around(op, x, axis);
+        var (outer, size, inner) = AxisSplit.Around(op, x, axis);
         return new Push(outer, size, inner);
     }
 }
