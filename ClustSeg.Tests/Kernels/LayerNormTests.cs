@@ -90,6 +90,28 @@ public sealed class LayerNormTests(VulkanFixture fixture) : VulkanTest(fixture)
     }
 
     [Fact]
+    public void MoreRowsThanOneDispatchDimensionHolds()
+    {
+        // 65,600 rows need 65,600 workgroups: the grid spills into y, and every row must still be found once.
+        const int rows = 65_600, width = 3;
+        var x = Numerics.RoundToFloat(Numerics.Random(rows * width, 12));
+        var w = Numerics.RoundToFloat(Numerics.Random(width, 13));
+        var b = Numerics.RoundToFloat(Numerics.Random(width, 14));
+        var tx = Device.Upload("x", x, rows, width);
+        var tw = Device.Upload("w", w, width);
+        var tb = Device.Upload("b", b, width);
+        var ty = Device.Poisoned("y", rows, width);
+        var tm = Device.Poisoned("mean", rows);
+        var tr = Device.Poisoned("rstd", rows);
+        using (var recorder = Device.BeginRecording())
+        {
+            recorder.LayerNorm(tx, tw, tb, ty, tm, tr);
+            recorder.Submit();
+        }
+        Numerics.AssertClose(Device.Read(ty), Reference(x, w, b, width));
+    }
+
+    [Fact]
     public void ReferenceBackwardMatchesFiniteDifferences()
     {
         const int width = 7;
