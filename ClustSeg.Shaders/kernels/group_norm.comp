@@ -4,6 +4,7 @@
 #include "common.glsl"
 layout(local_size_x_id = 0) in;
 #include "reduce.glsl"
+#include "channel_walk.glsl"
 
 layout(std430, binding = 0) readonly buffer X { float x[]; };
 layout(std430, binding = 1) readonly buffer Weight { float weight[]; };
@@ -38,10 +39,10 @@ void main() {
     float mean = shift + moments.x;
     float rstd = inversesqrt(max(moments.y - moments.x * moments.x, 0.0) + p.eps);
 
-    uint first_channel = (group % p.groups) * p.channels_per_group;
+    ChannelWalk walk = channel_walk_start((group % p.groups) * p.channels_per_group, p.hw);
     for (uint i = t; i < size; i += gl_WorkGroupSize.x) {
-        uint c = first_channel + i / p.hw;
-        y[base + i] = (x[base + i] - mean) * rstd * weight[c] + bias[c];
+        y[base + i] = (x[base + i] - mean) * rstd * weight[walk.channel] + bias[walk.channel];
+        channel_walk_next(walk, p.hw);
     }
     if (t == 0) {
         mean_out[group] = mean;

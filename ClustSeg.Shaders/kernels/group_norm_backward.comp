@@ -5,6 +5,7 @@
 #include "common.glsl"
 layout(local_size_x_id = 0) in;
 #include "reduce.glsl"
+#include "channel_walk.glsl"
 
 layout(std430, binding = 0) readonly buffer X { float x[]; };
 layout(std430, binding = 1) readonly buffer Dy { float dy[]; };
@@ -30,16 +31,20 @@ void main() {
     float rstd = rstd_in[group];
 
     vec2 sums = vec2(0.0); // (sum g, sum g * xhat)
+    ChannelWalk walk = channel_walk_start(first_channel, p.hw);
     for (uint i = t; i < size; i += gl_WorkGroupSize.x) {
-        float g = dy[base + i] * weight[first_channel + i / p.hw];
+        float g = dy[base + i] * weight[walk.channel];
         float xhat = (x[base + i] - mean) * rstd;
         sums += vec2(g, g * xhat);
+        channel_walk_next(walk, p.hw);
     }
     sums = workgroup_sum2(sums) / float(size);
 
+    walk = channel_walk_start(first_channel, p.hw);
     for (uint i = t; i < size; i += gl_WorkGroupSize.x) {
-        float g = dy[base + i] * weight[first_channel + i / p.hw];
+        float g = dy[base + i] * weight[walk.channel];
         float xhat = (x[base + i] - mean) * rstd;
         dx[base + i] = rstd * (g - sums.x - xhat * sums.y);
+        channel_walk_next(walk, p.hw);
     }
 }
