@@ -11,8 +11,6 @@ namespace ClustSeg.Runtime.Ops;
 /// </summary>
 public static class AdaptiveAvgPoolOp
 {
-    private const uint GroupSize = 256;
-
     [StructLayout(LayoutKind.Sequential)]
     private readonly record struct Push(uint Planes, uint InH, uint InW, uint OutH, uint OutW);
 
@@ -20,8 +18,8 @@ public static class AdaptiveAvgPoolOp
     public static void AdaptiveAvgPool(this CommandRecorder recorder, Tensor x, Tensor y)
     {
         var push = Check("AdaptiveAvgPool", "x", x, "y", y);
-        var kernel = recorder.Device.GetKernel(new KernelSpec("adaptive_avg_pool", 2, 20, GroupSize));
-        recorder.Dispatch(kernel, Groups.For1D(y.ElementCount, GroupSize), push, Binding.Read(x), Binding.Write(y));
+        var kernel = recorder.Device.GetKernel(new KernelSpec("adaptive_avg_pool", 2, 20));
+        recorder.Dispatch(kernel, PlaneGrid.For(y), push, Binding.Read(x), Binding.Write(y));
     }
 
     /// <summary>
@@ -31,8 +29,8 @@ public static class AdaptiveAvgPoolOp
     public static void AdaptiveAvgPoolBackward(this CommandRecorder recorder, Tensor dy, Tensor dx)
     {
         var push = Check("AdaptiveAvgPoolBackward", "dx", dx, "dy", dy);
-        var kernel = recorder.Device.GetKernel(new KernelSpec("adaptive_avg_pool_backward", 2, 20, GroupSize));
-        recorder.Dispatch(kernel, Groups.For1D(dx.ElementCount, GroupSize), push, Binding.Read(dy), Binding.Write(dx));
+        var kernel = recorder.Device.GetKernel(new KernelSpec("adaptive_avg_pool_backward", 2, 20));
+        recorder.Dispatch(kernel, PlaneGrid.For(dx), push, Binding.Read(dy), Binding.Write(dx));
     }
 
     private static Push Check(string op, string inputName, Tensor input, string outputName, Tensor output)

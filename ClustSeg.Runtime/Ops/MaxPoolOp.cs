@@ -11,8 +11,6 @@ namespace ClustSeg.Runtime.Ops;
 /// </summary>
 public static class MaxPoolOp
 {
-    private const uint GroupSize = 256;
-
     [StructLayout(LayoutKind.Sequential)]
     private readonly record struct Push(uint Planes, uint InH, uint InW, uint OutH, uint OutW, uint Kernel, uint Stride, uint Padding);
 
@@ -27,8 +25,8 @@ public static class MaxPoolOp
     public static void MaxPool(this CommandRecorder recorder, Tensor x, Tensor y, Tensor indices, int kernel, int stride, int padding = 0)
     {
         var push = Check("MaxPool", "x", x, "y", y, indices, kernel, stride, padding);
-        var pipeline = recorder.Device.GetKernel(new KernelSpec("max_pool", 3, 32, GroupSize));
-        recorder.Dispatch(pipeline, Groups.For1D(y.ElementCount, GroupSize), push, Binding.Read(x), Binding.Write(y), Binding.Write(indices));
+        var pipeline = recorder.Device.GetKernel(new KernelSpec("max_pool", 3, 32));
+        recorder.Dispatch(pipeline, PlaneGrid.For(y), push, Binding.Read(x), Binding.Write(y), Binding.Write(indices));
     }
 
     /// <summary>
@@ -38,8 +36,8 @@ public static class MaxPoolOp
     public static void MaxPoolBackward(this CommandRecorder recorder, Tensor dy, Tensor indices, Tensor dx, int kernel, int stride, int padding = 0)
     {
         var push = Check("MaxPoolBackward", "dx", dx, "dy", dy, indices, kernel, stride, padding);
-        var pipeline = recorder.Device.GetKernel(new KernelSpec("max_pool_backward", 3, 32, GroupSize));
-        recorder.Dispatch(pipeline, Groups.For1D(dx.ElementCount, GroupSize), push, Binding.Read(dy), Binding.Read(indices), Binding.Write(dx));
+        var pipeline = recorder.Device.GetKernel(new KernelSpec("max_pool_backward", 3, 32));
+        recorder.Dispatch(pipeline, PlaneGrid.For(dx), push, Binding.Read(dy), Binding.Read(indices), Binding.Write(dx));
     }
 
     private static Push Check(string op, string inputName, Tensor input, string outputName, Tensor output, Tensor indices, int kernel, int stride, int padding)

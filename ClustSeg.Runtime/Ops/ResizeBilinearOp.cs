@@ -11,8 +11,6 @@ namespace ClustSeg.Runtime.Ops;
 /// </summary>
 public static class ResizeBilinearOp
 {
-    private const uint GroupSize = 256;
-
     [StructLayout(LayoutKind.Sequential)]
     private readonly record struct Push(uint Planes, uint InH, uint InW, uint OutH, uint OutW, float ScaleY, float ScaleX);
 
@@ -20,8 +18,8 @@ public static class ResizeBilinearOp
     public static void ResizeBilinear(this CommandRecorder recorder, Tensor x, Tensor y)
     {
         var push = Check("ResizeBilinear", "x", x, "y", y);
-        var kernel = recorder.Device.GetKernel(new KernelSpec("resize_bilinear", 2, 28, GroupSize));
-        recorder.Dispatch(kernel, Groups.For1D(y.ElementCount, GroupSize), push, Binding.Read(x), Binding.Write(y));
+        var kernel = recorder.Device.GetKernel(new KernelSpec("resize_bilinear", 2, 28));
+        recorder.Dispatch(kernel, PlaneGrid.For(y), push, Binding.Read(x), Binding.Write(y));
     }
 
     /// <summary>
@@ -31,8 +29,8 @@ public static class ResizeBilinearOp
     public static void ResizeBilinearBackward(this CommandRecorder recorder, Tensor dy, Tensor dx)
     {
         var push = Check("ResizeBilinearBackward", "dx", dx, "dy", dy);
-        var kernel = recorder.Device.GetKernel(new KernelSpec("resize_bilinear_backward", 2, 28, GroupSize));
-        recorder.Dispatch(kernel, Groups.For1D(dx.ElementCount, GroupSize), push, Binding.Read(dy), Binding.Write(dx));
+        var kernel = recorder.Device.GetKernel(new KernelSpec("resize_bilinear_backward", 2, 28));
+        recorder.Dispatch(kernel, PlaneGrid.For(dx), push, Binding.Read(dy), Binding.Write(dx));
     }
 
     private static Push Check(string op, string inputName, Tensor input, string outputName, Tensor output)

@@ -1,9 +1,9 @@
 #version 450
-// Backward of max_pool.comp without atomics: one invocation per input element sums dy over the windows that
+// Backward of max_pool.comp without atomics: one invocation per input pixel position (all planes) sums dy over the windows that
 // contain it and chose it (their saved index equals its own). Windows containing row iy are
 // oy in [ceil((iy + pad - k + 1) / stride), floor((iy + pad) / stride)], likewise for columns.
 #include "common.glsl"
-layout(local_size_x_id = 0) in;
+#include "plane_grid.glsl"
 
 layout(std430, binding = 0) readonly buffer Dy { float dy[]; };
 layout(std430, binding = 1) readonly buffer Indices { int indices[]; };
@@ -28,20 +28,19 @@ ivec2 windows(uint position, uint out_size) {
 }
 
 void main() {
-    uint i = linear_index();
-    if (i >= p.planes * p.in_h * p.in_w) return;
-    uint ix = i % p.in_w;
-    uint iy = (i / p.in_w) % p.in_h;
-    uint plane = i / (p.in_w * p.in_h);
+    uint ix = gl_GlobalInvocationID.x, iy = gl_GlobalInvocationID.y;
+    if (ix >= p.in_w || iy >= p.in_h) return;
     int own = int(iy * p.in_w + ix);
     ivec2 rows = windows(iy, p.out_h);
     ivec2 cols = windows(ix, p.out_w);
-    uint base = plane * p.out_h * p.out_w;
-    float sum = 0.0;
-    for (int oy = rows.x; oy < rows.y; oy++)
-        for (int ox = cols.x; ox < cols.y; ox++) {
-            uint o = base + uint(oy) * p.out_w + uint(ox);
-            if (indices[o] == own) sum += dy[o];
-        }
-    dx[i] = sum;
+    for (uint plane = gl_WorkGroupID.z; plane < p.planes; plane += gl_NumWorkGroups.z) {
+        uint base = plane * p.out_h * p.out_w;
+        float sum = 0.0;
+        for (int oy = rows.x; oy < rows.y; oy++)
+            for (int ox = cols.x; ox < cols.y; ox++) {
+                uint o = base + uint(oy) * p.out_w + uint(ox);
+                if (indices[o] == own) sum += dy[o];
+            }
+        dx[(plane * p.in_h + iy) * p.in_w + ix] = sum;
+    }
 }

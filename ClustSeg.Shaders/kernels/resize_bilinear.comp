@@ -1,8 +1,9 @@
 #version 450
-// Bilinear resize of NCHW planes (align_corners = false), up or down: one invocation per output element.
+// Bilinear resize of NCHW planes (align_corners = false), up or down: one invocation per output pixel position,
+// looping over the planes along z (see plane_grid.glsl); the taps are computed once for all its planes.
 #include "common.glsl"
 #include "bilinear.glsl"
-layout(local_size_x_id = 0) in;
+#include "plane_grid.glsl"
 
 layout(std430, binding = 0) readonly buffer X { float x[]; };
 layout(std430, binding = 1) writeonly buffer Y { float y[]; };
@@ -17,17 +18,16 @@ layout(push_constant) uniform Params {
 } p;
 
 void main() {
-    uint i = linear_index();
-    if (i >= p.planes * p.out_h * p.out_w) return;
-    uint ox = i % p.out_w;
-    uint oy = (i / p.out_w) % p.out_h;
-    uint plane = i / (p.out_w * p.out_h);
+    uint ox = gl_GlobalInvocationID.x, oy = gl_GlobalInvocationID.y;
+    if (ox >= p.out_w || oy >= p.out_h) return;
     Taps ty = bilinear_taps(oy, p.scale_y, p.in_h);
     Taps tx = bilinear_taps(ox, p.scale_x, p.in_w);
-    uint base = plane * p.in_h * p.in_w;
-    uint row0 = base + ty.first * p.in_w;
-    uint row1 = base + ty.second * p.in_w;
-    float top = mix(x[row0 + tx.first], x[row0 + tx.second], tx.second_weight);
-    float bottom = mix(x[row1 + tx.first], x[row1 + tx.second], tx.second_weight);
-    y[i] = mix(top, bottom, ty.second_weight);
+    for (uint plane = gl_WorkGroupID.z; plane < p.planes; plane += gl_NumWorkGroups.z) {
+        uint base = plane * p.in_h * p.in_w;
+        uint row0 = base + ty.first * p.in_w;
+        uint row1 = base + ty.second * p.in_w;
+        float top = mix(x[row0 + tx.first], x[row0 + tx.second], tx.second_weight);
+        float bottom = mix(x[row1 + tx.first], x[row1 + tx.second], tx.second_weight);
+        y[(plane * p.out_h + oy) * p.out_w + ox] = mix(top, bottom, ty.second_weight);
+    }
 }

@@ -81,6 +81,27 @@ public sealed class AdaptiveAvgPoolTests(VulkanFixture fixture) : VulkanTest(fix
     }
 
     [Fact]
+    public void MorePlanesThanOneDispatchDimensionHold()
+    {
+        // 65,538 planes: the grid caps z at 65,535 and the shaders loop over the rest.
+        const int planes = 65_538;
+        var x = Numerics.RoundToFloat(Numerics.Random(planes * 2, 5));
+        var dy = Numerics.RoundToFloat(Numerics.Random(planes, 6));
+        var tx = Device.Upload("x", x, 1, planes, 1, 2);
+        var tdy = Device.Upload("dy", dy, 1, planes, 1, 1);
+        var ty = Device.Poisoned("y", 1, planes, 1, 1);
+        var tdx = Device.Poisoned("dx", 1, planes, 1, 2);
+        using (var recorder = Device.BeginRecording())
+        {
+            recorder.AdaptiveAvgPool(tx, ty);
+            recorder.AdaptiveAvgPoolBackward(tdy, tdx);
+            recorder.Submit();
+        }
+        Numerics.AssertClose(Device.Read(ty), Reference(x, planes, 1, 2, 1, 1), what: "y");
+        Numerics.AssertClose(Device.Read(tdx), ReferenceBackward(dy, planes, 1, 2, 1, 1), what: "dx");
+    }
+
+    [Fact]
     public void ReferenceBackwardMatchesFiniteDifferences()
     {
         var x = Numerics.Random(2 * 7 * 5, 3);
