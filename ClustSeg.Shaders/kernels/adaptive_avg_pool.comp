@@ -1,7 +1,7 @@
 #version 450
 // Adaptive average pooling of NCHW planes: output cell (oy, ox) averages input rows floor(oy*H/OH) ..
 // ceil((oy+1)*H/OH) - 1 and likewise columns (PyTorch's cells, which overlap when sizes do not divide).
-// One invocation per output pixel position, looping over the planes (plane_grid.glsl).
+// One invocation per output pixel, planes along z (plane_grid.glsl).
 #include "common.glsl"
 #include "plane_grid.glsl"
 

@@ -1,7 +1,7 @@
 #version 450
-// Backward of adaptive_avg_pool.comp without atomics: one invocation per input pixel position (all planes) gathers dy / cell area
-// from every cell containing it. Along an axis those are the cells floor(i*OUT/IN) .. ceil((i+1)*OUT/IN) - 1;
-// membership is confirmed with the forward's own integer cell bounds.
+// Backward of adaptive_avg_pool.comp without atomics: one invocation per input pixel (planes along z) gathers
+// dy / cell area from every cell containing it. Along an axis those are the cells
+// floor(i*OUT/IN) .. ceil((i+1)*OUT/IN) - 1; membership is confirmed with the forward's own integer cell bounds.
 #include "common.glsl"
 #include "plane_grid.glsl"
 

@@ -1,7 +1,8 @@
 #version 450
 // Max pooling of NCHW planes (square kernel, stride, padding that acts as -inf, so padded positions never win),
-// floor-mode output size. One invocation per output pixel position (all planes, plane_grid.glsl); it also records the winner's index within its input plane
-// (iy * W + ix, the first maximum in scan order, NaN wins as in PyTorch) for the backward.
+// floor-mode output size. One invocation per output pixel, planes along z (plane_grid.glsl); it also records the
+// winner's index within its input plane (iy * W + ix, the first maximum in scan order, NaN wins as in PyTorch) for
+// the backward.
 #include "common.glsl"
 #include "plane_grid.glsl"
 

@@ -1,6 +1,6 @@
 #version 450
-// Backward of max_pool.comp without atomics: one invocation per input pixel position (all planes) sums dy over the windows that
-// contain it and chose it (their saved index equals its own). Windows containing row iy are
+// Backward of max_pool.comp without atomics: one invocation per input pixel (planes along z) sums dy over the windows
+// that contain it and chose it (their saved index equals its own). Windows containing row iy are
 // oy in [ceil((iy + pad - k + 1) / stride), floor((iy + pad) / stride)], likewise for columns.
 #include "common.glsl"
 #include "plane_grid.glsl"

@@ -1,6 +1,6 @@
 #version 450
-// Bilinear resize of NCHW planes (align_corners = false), up or down: one invocation per output pixel position,
-// looping over the planes along z (see plane_grid.glsl); the taps are computed once for all its planes.
+// Bilinear resize of NCHW planes (align_corners = false), up or down: one invocation per output pixel of a plane,
+// planes along z (see plane_grid.glsl).
 #include "common.glsl"
 #include "bilinear.glsl"
 #include "plane_grid.glsl"

@@ -1,8 +1,8 @@
 #version 450
-// Backward of resize_bilinear.comp without atomics: one invocation per input pixel position (all planes) gathers dy from every output
-// position whose taps include it. Along each axis those outputs lie in a short window around
-// (src + 0.5) / scale - 0.5, widened by one on each side; the exact weight decides membership, using the same
-// tap rule as the forward.
+// Backward of resize_bilinear.comp without atomics: one invocation per input pixel (planes along z) gathers dy from
+// every output position whose taps include it. Along each axis those outputs lie in a short window around
+// (src + 0.5) / scale - 0.5, widened by one on each side; the exact weight decides membership, using the same tap
+// rule as the forward.
 #include "common.glsl"
 #include "bilinear.glsl"
 #include "plane_grid.glsl"
