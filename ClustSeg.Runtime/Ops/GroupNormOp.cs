@@ -11,8 +11,6 @@ namespace ClustSeg.Runtime.Ops;
 /// </summary>
 public static class GroupNormOp
 {
-    private const uint GroupSize = 256;
-
     /// <summary>The groups ClustSeg uses everywhere.</summary>
     public const int DefaultGroups = 8;
 
@@ -51,7 +49,8 @@ public static class GroupNormOp
         ShapeCheck.Same("GroupNorm", "x", x, "y", y);
         ShapeCheck.Exactly("GroupNorm", "mean", mean, n, groups);
         ShapeCheck.Exactly("GroupNorm", "rstd", rstd, n, groups);
-        var kernel = recorder.Device.GetKernel(new KernelSpec("group_norm", 6, 20, GroupSize));
+        var width = ReductionWidth.For(recorder.Device, (long)c / groups * hw);
+        var kernel = recorder.Device.GetKernel(new KernelSpec("group_norm", 6, 20, width));
         var count = (uint)(n * groups);
         recorder.Dispatch(kernel, Groups.For1D(count, 1),
             new ForwardPush(count, (uint)groups, (uint)(c / groups), (uint)hw, epsilon),
@@ -86,10 +85,12 @@ public static class GroupNormOp
         ShapeCheck.Exactly("GroupNormBackward", "dbias", dbias, c);
 
         var count = (uint)(n * groups);
-        var input = recorder.Device.GetKernel(new KernelSpec("group_norm_backward", 6, 16, GroupSize));
+        var groupWidth = ReductionWidth.For(recorder.Device, (long)c / groups * hw);
+        var input = recorder.Device.GetKernel(new KernelSpec("group_norm_backward", 6, 16, groupWidth));
         recorder.Dispatch(input, Groups.For1D(count, 1), new BackwardPush(count, (uint)groups, (uint)(c / groups), (uint)hw),
             Binding.Read(x), Binding.Read(dy), Binding.Read(weight), Binding.Read(mean), Binding.Read(rstd), Binding.Write(dx));
-        var affine = recorder.Device.GetKernel(new KernelSpec("group_norm_backward_affine", 6, 16, GroupSize));
+        // The per-channel reduction spreads each sample's plane over the lanes, so the plane size sets the width.
+        var affine = recorder.Device.GetKernel(new KernelSpec("group_norm_backward_affine", 6, 16, ReductionWidth.For(recorder.Device, hw)));
         recorder.Dispatch(affine, Groups.For1D(c, 1), new AffinePush((uint)n, (uint)c, (uint)groups, (uint)hw),
             Binding.Read(x), Binding.Read(dy), Binding.Read(mean), Binding.Read(rstd), Binding.Write(dweight), Binding.Write(dbias));
     }

@@ -66,6 +66,7 @@ public sealed class GroupNormTests(VulkanFixture fixture) : VulkanTest(fixture)
     [InlineData(2, 24, 5, 7, 8)]   // ClustSeg's 8 groups, 3 channels each, odd spatial size
     [InlineData(3, 9, 1, 13, 3)]
     [InlineData(1, 8, 17, 19, 8)]  // one channel per group, more pixels than the workgroup
+    [InlineData(1, 8, 91, 97, 8)]  // large groups: the widest workgroup
     public void ForwardMatchesReference(int n, int c, int h, int w, int groups)
     {
         var x = Numerics.RoundToFloat(Offset(Numerics.Random(n * c * h * w, 1, 2.0), 3.0));
@@ -106,6 +107,7 @@ public sealed class GroupNormTests(VulkanFixture fixture) : VulkanTest(fixture)
     [Theory]
     [InlineData(2, 24, 5, 7, 8)]
     [InlineData(3, 10, 1, 29, 5)]
+    [InlineData(2, 8, 91, 97, 4)]  // large groups and planes: the widest workgroups
     public void BackwardMatchesReference(int n, int c, int h, int w, int groups)
     {
         var x = Numerics.RoundToFloat(Numerics.Random(n * c * h * w, 8, 1.5));
