@@ -1,0 +1,51 @@
+#version 450
+// GroupNorm forward over NCHW: one workgroup per (sample, group). A group's elements are contiguous
+// (channels_per_group * hw floats), so the reads are coalesced. Mean and 1/std are saved for the backward pass.
+#include "common.glsl"
+layout(local_size_x_id = 0) in;
+#include "reduce.glsl"
+#include "channel_walk.glsl"
+
+layout(std430, binding = 0) readonly buffer X { float x[]; };
+layout(std430, binding = 1) readonly buffer Weight { float weight[]; };
+layout(std430, binding = 2) readonly buffer Bias { float bias[]; };
+layout(std430, binding = 3) writeonly buffer Y { float y[]; };
+layout(std430, binding = 4) writeonly buffer Mean { float mean_out[]; };
+layout(std430, binding = 5) writeonly buffer Rstd { float rstd_out[]; };
+layout(push_constant) uniform Params {
+    uint group_count;        // N * groups
+    uint groups;             // groups per sample
+    uint channels_per_group;
+    uint hw;                 // spatial size
+    float eps;
+} p;
+
+void main() {
+    uint group = workgroup_index();
+    if (group >= p.group_count) return;
+    uint t = gl_LocalInvocationID.x;
+    uint size = p.channels_per_group * p.hw;
+    uint base = group * size;
+
+    // Shifting by one element of the group keeps sum-of-squares accurate when the mean is large against the spread,
+    // and lets one read give both moments.
+    float shift = size > 0 ? x[base] : 0.0;
+    vec2 moments = vec2(0.0);
+    for (uint i = t; i < size; i += gl_WorkGroupSize.x) {
+        float d = x[base + i] - shift;
+        moments += vec2(d, d * d);
+    }
+    moments = workgroup_sum2(moments) / float(size);
+    float mean = shift + moments.x;
+    float rstd = inversesqrt(max(moments.y - moments.x * moments.x, 0.0) + p.eps);
+
+    ChannelWalk walk = channel_walk_start((group % p.groups) * p.channels_per_group, p.hw);
+    for (uint i = t; i < size; i += gl_WorkGroupSize.x) {
+        y[base + i] = (x[base + i] - mean) * rstd * weight[walk.channel] + bias[walk.channel];
+        channel_walk_next(walk, p.hw);
+    }
+    if (t == 0) {
+        mean_out[group] = mean;
+        rstd_out[group] = rstd;
+    }
+}

@@ -1,0 +1,33 @@
+#version 450
+// Bilinear resize of NCHW planes (align_corners = false), up or down: one invocation per output pixel of a plane,
+// planes along z (see plane_grid.glsl).
+#include "common.glsl"
+#include "bilinear.glsl"
+#include "plane_grid.glsl"
+
+layout(std430, binding = 0) readonly buffer X { float x[]; };
+layout(std430, binding = 1) writeonly buffer Y { float y[]; };
+layout(push_constant) uniform Params {
+    uint planes;      // N * C
+    uint in_h;
+    uint in_w;
+    uint out_h;
+    uint out_w;
+    float scale_y;    // in_h / out_h
+    float scale_x;    // in_w / out_w
+} p;
+
+void main() {
+    uint ox = gl_GlobalInvocationID.x, oy = gl_GlobalInvocationID.y;
+    if (ox >= p.out_w || oy >= p.out_h) return;
+    Taps ty = bilinear_taps(oy, p.scale_y, p.in_h);
+    Taps tx = bilinear_taps(ox, p.scale_x, p.in_w);
+    for (uint plane = gl_WorkGroupID.z; plane < p.planes; plane += gl_NumWorkGroups.z) {
+        uint base = plane * p.in_h * p.in_w;
+        uint row0 = base + ty.first * p.in_w;
+        uint row1 = base + ty.second * p.in_w;
+        float top = mix(x[row0 + tx.first], x[row0 + tx.second], tx.second_weight);
+        float bottom = mix(x[row1 + tx.first], x[row1 + tx.second], tx.second_weight);
+        y[(plane * p.out_h + oy) * p.out_w + ox] = mix(top, bottom, ty.second_weight);
+    }
+}
