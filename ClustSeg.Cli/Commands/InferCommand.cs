@@ -9,7 +9,11 @@ namespace ClustSeg.Cli.Commands;
 /// <summary>`clustseg-cli infer`: runs a model on an image or a folder of images and writes the results.</summary>
 internal static class InferCommand
 {
-    private static readonly Argument<string> Input = new("input") { Description = "An image (jpg, png, bmp) or a folder of images." };
+    private static readonly Argument<string?> Input = new("input")
+    {
+        Description = "An image (jpg, png, bmp) or a folder of images; without it, the bundled sample picture.",
+        Arity = ArgumentArity.ZeroOrOne,
+    };
 
     private static readonly Option<string> OutputDir = new("--output", "-o")
     {
@@ -46,7 +50,8 @@ internal static class InferCommand
             "  NAME.png             16-bit label map, labels 0..K-1, every superpixel connected\n" +
             "  NAME_boundaries.png  the image with superpixel boundaries in red\n" +
             "  NAME.csv             the label map as CSV (with --csv)\n" +
-            "Example: clustseg-cli infer photo.jpg -k 400 -o out/");
+            "Examples: clustseg-cli infer            (the bundled sample picture, into ./clustseg-out)\n" +
+            "          clustseg-cli infer photo.jpg -k 400 -o out/");
         command.Arguments.Add(Input);
         command.Options.Add(OutputDir);
         command.Options.Add(Task);
@@ -59,7 +64,8 @@ internal static class InferCommand
 
     private static int Run(ParseResult parse, TextWriter output, TextWriter error)
     {
-        var files = ImageInputs.Resolve(parse.GetValue(Input)!);
+        var input = parse.GetValue(Input);
+        var files = input is null ? [ImageInputs.BundledSample] : ImageInputs.Resolve(input);
         var outDir = parse.GetValue(OutputDir)!;
         var options = new SuperpixelOptions { Superpixels = parse.GetValue(Superpixels), Iterations = parse.GetValue(Iterations) };
         try
@@ -80,7 +86,7 @@ internal static class InferCommand
                 var stem = Path.GetFileNameWithoutExtension(file);
                 try
                 {
-                    var image = RgbImage.Load(file);
+                    var image = ImageInputs.Load(file);
                     var result = segmenter.Segment(image);
                     SuperpixelOutputs.WriteLabelPng(Path.Combine(outDir, stem + ".png"), result.Labels);
                     SuperpixelOutputs.WriteBoundaryPng(Path.Combine(outDir, stem + "_boundaries.png"), image, result.Labels);

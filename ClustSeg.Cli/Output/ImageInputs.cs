@@ -1,4 +1,5 @@
 using ClustSeg.Runtime.Errors;
+using ClustSeg.Runtime.Imaging;
 
 namespace ClustSeg.Cli.Output;
 
@@ -6,6 +7,18 @@ namespace ClustSeg.Cli.Output;
 internal static class ImageInputs
 {
     private static readonly string[] Extensions = [".jpg", ".jpeg", ".png", ".bmp", ".tga"];
+
+    /// <summary>Stands for the picture embedded in the CLI in an input list.</summary>
+    public const string BundledSample = "sample.png";
+
+    /// <summary>Loads an input, the bundled sample included.</summary>
+    public static RgbImage Load(string file)
+    {
+        if (file != BundledSample || File.Exists(file)) return RgbImage.Load(file);
+        using var stream = typeof(ImageInputs).Assembly.GetManifestResourceStream("ClustSeg.Cli.sample.png")
+            ?? throw new InvalidOperationException("The bundled sample picture is missing from the CLI assembly.");
+        return RgbImage.Decode(stream, "bundled sample.png");
+    }
 
     public static IReadOnlyList<string> Resolve(string input)
     {

@@ -36,16 +36,22 @@ public sealed class RgbImage
     {
         if (!File.Exists(path))
             throw new FileNotFoundException($"Image '{path}' does not exist.", path);
+        using var stream = File.OpenRead(path);
+        return Decode(stream, path);
+    }
+
+    /// <summary>Decodes an encoded image from <paramref name="stream"/>; <paramref name="source"/> names it in errors.</summary>
+    public static RgbImage Decode(Stream stream, string source)
+    {
         try
         {
-            using var stream = File.OpenRead(path);
             var decoded = ImageResult.FromStream(stream, ColorComponents.RedGreenBlue);
             return new RgbImage(decoded.Width, decoded.Height, decoded.Data);
         }
         catch (Exception e) when (e is not IOException and not UnauthorizedAccessException)
         {
             throw new InvalidDataException(
-                $"Image '{path}' could not be decoded ({e.Message}); expected a JPEG, PNG, BMP, TGA or GIF file.", e);
+                $"Image '{source}' could not be decoded ({e.Message}); expected a JPEG, PNG, BMP, TGA or GIF file.", e);
         }
     }
 }

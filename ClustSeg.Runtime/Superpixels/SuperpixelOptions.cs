@@ -16,7 +16,16 @@ public sealed record SuperpixelOptions
     /// eta in s_p = eta * sqrt(K) / max(H, W), the scale of the (y, x) features. Larger gives more compact, more
     /// regular superpixels; smaller follows colour edges more closely.
     /// </summary>
-    public float PositionScale { get; init; } = 12f;
+    public float PositionScale { get; init; } = 10f;
+
+    /// <summary>
+    /// Expected superpixels per grid cell after connectivity enforcement (fragments count); the grid gets
+    /// K / ratio cells so that about K superpixels come out.
+    /// </summary>
+    public double FragmentRatio { get; init; } = 1.4;
+
+    /// <summary>Relative deviation from K beyond which the grid is rescaled and the EM run again.</summary>
+    public double CountTolerance { get; init; } = 0.1;
 
     /// <summary>Checks the values, naming the bad one.</summary>
     public void Validate()
@@ -24,6 +33,7 @@ public sealed record SuperpixelOptions
         if (Superpixels < 1) throw new ArgumentOutOfRangeException(nameof(Superpixels), Superpixels, "Ask for at least 1 superpixel.");
         if (Iterations < 1) throw new ArgumentOutOfRangeException(nameof(Iterations), Iterations, "At least one EM iteration is needed.");
         if (!(ColorScale > 0)) throw new ArgumentOutOfRangeException(nameof(ColorScale), ColorScale, "The colour scale must be positive.");
+        if (!(FragmentRatio >= 1)) throw new ArgumentOutOfRangeException(nameof(FragmentRatio), FragmentRatio, "The fragment ratio must be at least 1.");
         if (!(PositionScale >= 0)) throw new ArgumentOutOfRangeException(nameof(PositionScale), PositionScale, "The position scale must be zero or positive.");
     }
 }

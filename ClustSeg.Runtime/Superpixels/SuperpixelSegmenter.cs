@@ -21,6 +21,7 @@ public sealed record SuperpixelResult(LabelMap Labels, int Count, SuperpixelGrid
 /// </summary>
 public sealed class SuperpixelSegmenter
 {
+    private const int MaxRegridAttempts = 3;
     private readonly GpuDevice _device;
 
     /// <summary>Creates a segmenter on <paramref name="device"/>.</summary>
@@ -35,16 +36,36 @@ public sealed class SuperpixelSegmenter
     public SuperpixelOptions Options { get; }
 
     /// <summary>Segments one image into about <see cref="SuperpixelOptions.Superpixels"/> superpixels.</summary>
+    /// <remarks>
+    /// Connectivity enforcement keeps fragments of at least 0.06 N/K pixels, and each counts as a superpixel, so a
+    /// grid of K cells yields more than K superpixels. The grid is therefore sized for K divided by the expected
+    /// fragment ratio, and when an image still lands outside K +- <see cref="SuperpixelOptions.CountTolerance"/> the
+    /// EM runs again (at most three more times) on a grid rescaled by the ratio it observed.
+    /// </remarks>
     public SuperpixelResult Segment(RgbImage image)
     {
         var clock = Stopwatch.StartNew();
-        int h = image.Height, w = image.Width;
-        var grid = SuperpixelGrid.For(Options.Superpixels, h, w);
+        int h = image.Height, w = image.Width, k = Options.Superpixels;
         var features = SuperpixelFeatures.LabXy(image, Options);
+        var cells = k / Options.FragmentRatio;
+        var best = SegmentWithGrid(features, h, w, cells);
+        var attempt = best;
+        for (var retry = 0; retry < MaxRegridAttempts && Math.Abs(best.Count - k) > Options.CountTolerance * k; retry++)
+        {
+            cells *= (double)k / Math.Max(attempt.Count, 1);
+            attempt = SegmentWithGrid(features, h, w, cells);
+            if (Math.Abs(attempt.Count - k) < Math.Abs(best.Count - k)) best = attempt;
+        }
+        return new SuperpixelResult(best.Labels, best.Count, best.Grid, clock.Elapsed);
+    }
+
+    private (LabelMap Labels, int Count, SuperpixelGrid Grid) SegmentWithGrid(float[] features, int h, int w, double cells)
+    {
+        var grid = SuperpixelGrid.For(Math.Max(1, (int)Math.Round(cells)), h, w);
         var rawLabels = RunEm(features, SuperpixelFeatures.LabXyChannels, h, w, grid);
-        var connected = ConnectivityEnforcement.Enforce(new LabelMap(w, h, rawLabels), grid.Cells);
+        var connected = ConnectivityEnforcement.Enforce(new LabelMap(w, h, rawLabels), Options.Superpixels);
         var contiguous = LabelMaps.RelabelContiguous(connected, out var count);
-        return new SuperpixelResult(contiguous, count, grid, clock.Elapsed);
+        return (contiguous, count, grid);
     }
 
     /// <summary>Runs seeds + EM + hard assignment on the device for planar features [C, H, W]; returns cell labels.</summary>
