@@ -14,6 +14,9 @@ public static class SuperpixelAssignOp
     private const string Op = "superpixel_assign";
     private const uint GroupSize = 64;
 
+    /// <summary>Most feature channels the kernels accept (SUPERPIXEL_MAX_CHANNELS in superpixel_grid.glsl).</summary>
+    public const int MaxChannels = 64;
+
     [StructLayout(LayoutKind.Sequential)]
     private readonly record struct Push(int B, int C, int H, int W, int Gh, int Gw);
 
@@ -30,7 +33,7 @@ public static class SuperpixelAssignOp
     {
         var (b, c, h, w) = Check(features, centres, grid, assign);
         var kernel = recorder.Device.GetKernel(new KernelSpec("superpixel_assign", 3, 24));
-        recorder.Dispatch(kernel, Groups.For1D((long)b * h * w, GroupSize), new Push(b, c, h, w, grid.Rows, grid.Cols),
+        recorder.Dispatch(kernel, SuperpixelGrid.PixelTiles(b, h, w), new Push(b, c, h, w, grid.Rows, grid.Cols),
             Binding.Read(features), Binding.Read(centres), Binding.Write(assign));
     }
 
@@ -47,12 +50,12 @@ public static class SuperpixelAssignOp
         ShapeCheck.Same(Op, "gradFeatures", gradFeatures, "features", features);
         ShapeCheck.Same(Op, "gradCentres", gradCentres, "centres", centres);
         var push = new BackwardPush(b, c, h, w, grid.Rows, grid.Cols, accumulate ? 1 : 0);
-        var pixelPass = recorder.Device.GetKernel(new KernelSpec("superpixel_assign_backward", 6, 28, SpecConstant.Int(0)));
-        recorder.Dispatch(pixelPass, Groups.For1D((long)b * h * w, GroupSize), push,
+        var pixelPass = recorder.Device.GetKernel(new KernelSpec("superpixel_assign_backward", 6, 28, SpecConstant.Int(0), 8, 8));
+        recorder.Dispatch(pixelPass, SuperpixelGrid.PixelTiles(b, h, w), push,
             Binding.Read(features), Binding.Read(centres), Binding.Read(assign), Binding.Read(gradAssign),
             Binding.Write(logitGrad), accumulate ? Binding.ReadWrite(gradFeatures) : Binding.Write(gradFeatures));
-        var cellPass = recorder.Device.GetKernel(new KernelSpec("superpixel_assign_backward", 6, 28, SpecConstant.Int(1)));
-        recorder.Dispatch(cellPass, Groups.For1D((long)b * c * grid.Cells, GroupSize), push,
+        var cellPass = recorder.Device.GetKernel(new KernelSpec("superpixel_assign_backward", 6, 28, SpecConstant.Int(1), GroupSize, 1));
+        recorder.Dispatch(cellPass, Groups.For1D((long)b * grid.Cells, GroupSize), push,
             Binding.Read(features), Binding.Read(centres), Binding.Read(assign), Binding.Read(gradAssign),
             Binding.Read(logitGrad), accumulate ? Binding.ReadWrite(gradCentres) : Binding.Write(gradCentres));
     }
@@ -61,6 +64,7 @@ public static class SuperpixelAssignOp
     {
         ShapeCheck.Rank(Op, "features", features, 4);
         int b = features.Dim(0), c = features.Dim(1), h = features.Dim(2), w = features.Dim(3);
+        ShapeCheck.That(c <= MaxChannels, Op, $"at most {MaxChannels} feature channels are supported, got {c}.");
         ShapeCheck.That(grid.Rows <= h && grid.Cols <= w, Op, $"a {grid.Rows}x{grid.Cols} grid needs at least one pixel per cell, the image is {h}x{w}.");
         ShapeCheck.Exactly(Op, "centres", centres, b, c, grid.Cells);
         ShapeCheck.Exactly(Op, "assign", assign, b, 9, h * w);

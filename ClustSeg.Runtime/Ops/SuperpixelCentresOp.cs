@@ -14,6 +14,9 @@ public static class SuperpixelCentresOp
     private const string Op = "superpixel_centres";
     private const uint GroupSize = 64;
 
+    /// <summary>Most feature channels the kernels accept (SUPERPIXEL_MAX_CHANNELS in superpixel_grid.glsl).</summary>
+    public const int MaxChannels = 64;
+
     /// <summary>Added to the assignment mass before dividing, so an empty cell gives a zero centre, not NaN.</summary>
     public const float MassEpsilon = 1e-6f;
 
@@ -34,7 +37,7 @@ public static class SuperpixelCentresOp
     {
         var (b, c, h, w) = Check(features, assign, grid, centres, mass);
         var kernel = recorder.Device.GetKernel(new KernelSpec("superpixel_centres", 4, 28));
-        recorder.Dispatch(kernel, Groups.For1D((long)b * c * grid.Cells, GroupSize), new Push(b, c, h, w, grid.Rows, grid.Cols, MassEpsilon),
+        recorder.Dispatch(kernel, Groups.For1D((long)b * grid.Cells, GroupSize), new Push(b, c, h, w, grid.Rows, grid.Cols, MassEpsilon),
             Binding.Read(features), Binding.Read(assign), Binding.Write(centres), Binding.Write(mass));
     }
 
@@ -47,7 +50,7 @@ public static class SuperpixelCentresOp
         ShapeCheck.Same(Op, "gradAssign", gradAssign, "assign", assign);
         ShapeCheck.Same(Op, "gradFeatures", gradFeatures, "features", features);
         var kernel = recorder.Device.GetKernel(new KernelSpec("superpixel_centres_backward", 7, 32));
-        recorder.Dispatch(kernel, Groups.For1D((long)b * h * w, GroupSize), new BackwardPush(b, c, h, w, grid.Rows, grid.Cols, MassEpsilon, accumulate ? 1 : 0),
+        recorder.Dispatch(kernel, SuperpixelGrid.PixelTiles(b, h, w), new BackwardPush(b, c, h, w, grid.Rows, grid.Cols, MassEpsilon, accumulate ? 1 : 0),
             Binding.Read(features), Binding.Read(assign), Binding.Read(centres), Binding.Read(mass), Binding.Read(gradCentres),
             Binding.Write(gradAssign), accumulate ? Binding.ReadWrite(gradFeatures) : Binding.Write(gradFeatures));
     }
@@ -56,6 +59,7 @@ public static class SuperpixelCentresOp
     {
         ShapeCheck.Rank(Op, "features", features, 4);
         int b = features.Dim(0), c = features.Dim(1), h = features.Dim(2), w = features.Dim(3);
+        ShapeCheck.That(c <= MaxChannels, Op, $"at most {MaxChannels} feature channels are supported, got {c}.");
         ShapeCheck.That(grid.Rows <= h && grid.Cols <= w, Op, $"a {grid.Rows}x{grid.Cols} grid needs at least one pixel per cell, the image is {h}x{w}.");
         ShapeCheck.Exactly(Op, "assign", assign, b, 9, h * w);
         ShapeCheck.Exactly(Op, "centres", centres, b, c, grid.Cells);

@@ -20,6 +20,10 @@ public readonly record struct SuperpixelGrid(int Rows, int Cols)
         return new SuperpixelGrid(Math.Clamp(rows, 1, height), Math.Clamp(cols, 1, width));
     }
 
+    /// <summary>Workgroups of the per-pixel superpixel kernels: 8x8 pixel tiles, images of the batch along z.</summary>
+    public static (uint X, uint Y, uint Z) PixelTiles(int batch, int height, int width) =>
+        (Groups.CeilDiv(width, 8), Groups.CeilDiv(height, 8), (uint)batch);
+
     /// <summary>Home cell row of image row <paramref name="y"/> (columns likewise): floor(y * gh / H).</summary>
     public static int HomeCell(int y, int size, int cells) => (int)((long)y * cells / size);
 }

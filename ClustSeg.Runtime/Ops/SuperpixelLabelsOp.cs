@@ -28,7 +28,7 @@ public static class SuperpixelLabelsOp
         ShapeCheck.Exactly(Op, "labels", labels, b, height * width);
         ShapeCheck.DType(Op, "labels", labels, DType.I32);
         var kernel = recorder.Device.GetKernel(new KernelSpec("superpixel_labels", 2, 20));
-        recorder.Dispatch(kernel, Groups.For1D((long)b * height * width, 64), new Push(b, height, width, grid.Rows, grid.Cols),
+        recorder.Dispatch(kernel, SuperpixelGrid.PixelTiles(b, height, width), new Push(b, height, width, grid.Rows, grid.Cols),
             Binding.Read(assign), Binding.Write(labels));
     }
 }

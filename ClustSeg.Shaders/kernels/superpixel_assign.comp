@@ -3,7 +3,8 @@
 // A[b, j, n] = softmax_j(-||f_n - c_k(j)||^2) over valid slots; invalid slots get 0.
 #include "common.glsl"
 #include "superpixel_grid.glsl"
-layout(local_size_x = 64) in;
+#extension GL_EXT_control_flow_attributes : require
+layout(local_size_x = 8, local_size_y = 8) in;
 layout(std430, binding = 0) readonly buffer Features { float f[]; };   // [B, C, H*W]
 layout(std430, binding = 1) readonly buffer Centres { float cen[]; };  // [B, C, gh*gw]
 layout(std430, binding = 2) writeonly buffer Assign { float a[]; };    // [B, 9, H*W]
@@ -11,14 +12,14 @@ layout(push_constant) uniform Params { int B; int C; int H; int W; int gh; int g
 
 void main() {
     int N = p.H * p.W;
-    int idx = int(linear_index());
-    if (idx >= p.B * N) return;
-    int b = idx / N, n = idx % N;
-    int hr = home_cell(n / p.W, p.H, p.gh), hc = home_cell(n % p.W, p.W, p.gw);
+    int x = int(gl_GlobalInvocationID.x), y = int(gl_GlobalInvocationID.y), b = int(gl_GlobalInvocationID.z);
+    if (x >= p.W || y >= p.H) return;
+    int n = y * p.W + x;
+    int hr = home_cell(y, p.H, p.gh), hc = home_cell(x, p.W, p.gw);
     int K = p.gh * p.gw;
     float logits[9];
     float best = -3.4e38;
-    for (int j = 0; j < 9; j++) {
+    [[unroll]] for (int j = 0; j < 9; j++) {
         int k = slot_cell(j, hr, hc, p.gh, p.gw);
         if (k < 0) { logits[j] = -3.4e38; continue; }
         float d = 0.0;

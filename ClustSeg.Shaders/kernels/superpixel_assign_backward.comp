@@ -1,10 +1,10 @@
 #version 450
 // Backward of superpixel_assign. MODE 0, one invocation per pixel: dz = A * (dA - sum(A dA)) into `dz`, and
-// dF[c, n] (+)= sum_j dz_j * -2 (f - c_k). MODE 1, one invocation per (cell, channel): dC[c, k] (+)= sum over the
-// pixels that see k of dz * 2 (f - c_k), gathered (no atomics).
+// dF[c, n] (+)= sum_j dz_j * -2 (f - c_k). MODE 1, one invocation per cell: dC[:, k] (+)= sum over the pixels that see k
+// of dz * 2 (f - c_k), gathered (no atomics), neighbouring cell by neighbouring cell as in superpixel_centres.
 #include "common.glsl"
 #include "superpixel_grid.glsl"
-layout(local_size_x = 64) in;
+layout(local_size_x_id = 1, local_size_y_id = 2) in;
 layout(constant_id = 0) const int MODE = 0;
 layout(std430, binding = 0) readonly buffer Features { float f[]; };   // [B, C, N]
 layout(std430, binding = 1) readonly buffer Centres { float cen[]; };  // [B, C, K]
@@ -14,11 +14,12 @@ layout(std430, binding = 4) buffer LogitGrad { float dz[]; };          // [B, 9,
 layout(std430, binding = 5) buffer Grad { float g[]; };                // MODE 0: dF [B, C, N]; MODE 1: dC [B, C, K]
 layout(push_constant) uniform Params { int B; int C; int H; int W; int gh; int gw; int accumulate; } p;
 
-void pixel_pass(int idx) {
+void pixel_pass() {
     int N = p.H * p.W, K = p.gh * p.gw;
-    if (idx >= p.B * N) return;
-    int b = idx / N, n = idx % N;
-    int hr = home_cell(n / p.W, p.H, p.gh), hc = home_cell(n % p.W, p.W, p.gw);
+    int x = int(gl_GlobalInvocationID.x), y = int(gl_GlobalInvocationID.y), b = int(gl_GlobalInvocationID.z);
+    if (x >= p.W || y >= p.H) return;
+    int n = y * p.W + x;
+    int hr = home_cell(y, p.H, p.gh), hc = home_cell(x, p.W, p.gw);
     float dot = 0.0;
     for (int j = 0; j < 9; j++) dot += a[(b * 9 + j) * N + n] * da[(b * 9 + j) * N + n];
     float local_dz[9];
@@ -41,26 +42,32 @@ void pixel_pass(int idx) {
 
 void cell_pass(int idx) {
     int N = p.H * p.W, K = p.gh * p.gw;
-    if (idx >= p.B * p.C * K) return;
-    int k = idx % K, c = (idx / K) % p.C, b = idx / (K * p.C);
+    if (idx >= p.B * K) return;
+    int k = idx % K, b = idx / K;
     int r = k / p.gw, q = k % p.gw;
-    float ck = cen[(b * p.C + c) * K + k];
-    float acc = 0.0;
-    int y0 = first_row_of_cell(max(r - 1, 0), p.H, p.gh), y1 = first_row_of_cell(min(r + 2, p.gh), p.H, p.gh);
-    int x0 = first_row_of_cell(max(q - 1, 0), p.W, p.gw), x1 = first_row_of_cell(min(q + 2, p.gw), p.W, p.gw);
-    for (int y = y0; y < y1; y++) {
-        int hr = home_cell(y, p.H, p.gh);
-        for (int x = x0; x < x1; x++) {
-            int n = y * p.W + x;
-            int j = cell_slot(r, q, hr, home_cell(x, p.W, p.gw));
-            acc += dz[(b * 9 + j) * N + n] * 2.0 * (f[(b * p.C + c) * N + n] - ck);
+    float acc[SUPERPIXEL_MAX_CHANNELS];
+    float ck[SUPERPIXEL_MAX_CHANNELS];
+    for (int c = 0; c < p.C; c++) { acc[c] = 0.0; ck[c] = cen[(b * p.C + c) * K + k]; }
+    for (int hr = max(r - 1, 0); hr <= min(r + 1, p.gh - 1); hr++) {
+        int y0 = first_row_of_cell(hr, p.H, p.gh), y1 = first_row_of_cell(hr + 1, p.H, p.gh);
+        for (int hc = max(q - 1, 0); hc <= min(q + 1, p.gw - 1); hc++) {
+            int x0 = first_row_of_cell(hc, p.W, p.gw), x1 = first_row_of_cell(hc + 1, p.W, p.gw);
+            int plane = (b * 9 + cell_slot(r, q, hr, hc)) * N;
+            for (int y = y0; y < y1; y++) {
+                for (int x = x0; x < x1; x++) {
+                    int n = y * p.W + x;
+                    float g = 2.0 * dz[plane + n];
+                    for (int c = 0; c < p.C; c++) acc[c] += g * (f[(b * p.C + c) * N + n] - ck[c]);
+                }
+            }
         }
     }
-    int o = (b * p.C + c) * K + k;
-    g[o] = (p.accumulate != 0 ? g[o] : 0.0) + acc;
+    for (int c = 0; c < p.C; c++) {
+        int o = (b * p.C + c) * K + k;
+        g[o] = (p.accumulate != 0 ? g[o] : 0.0) + acc[c];
+    }
 }
 
 void main() {
-    int idx = int(linear_index());
-    if (MODE == 0) pixel_pass(idx); else cell_pass(idx);
+    if (MODE == 0) pixel_pass(); else cell_pass(int(linear_index()));
 }

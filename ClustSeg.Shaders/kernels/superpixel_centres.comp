@@ -1,6 +1,7 @@
 #version 450
-// Superpixel M-step: c[b, :, k] = sum_n A_kn f_n / (sum_n A_kn + eps), gathered over the pixels whose 3x3
-// neighbourhood contains k (no atomics). Also writes the mass sum_n A_kn, which backward needs.
+// Superpixel M-step: c[b, :, k] = sum_n A_kn f_n / (sum_n A_kn + eps), gathered (no atomics) by one invocation per
+// cell over the pixels of the 3x3 cells around it; within one neighbouring cell every pixel sees k through the same
+// slot, so the loops carry no per-pixel index arithmetic. Also writes the mass sum_n A_kn, which backward needs.
 #include "common.glsl"
 #include "superpixel_grid.glsl"
 layout(local_size_x = 64) in;
@@ -13,21 +14,28 @@ layout(push_constant) uniform Params { int B; int C; int H; int W; int gh; int g
 void main() {
     int N = p.H * p.W, K = p.gh * p.gw;
     int idx = int(linear_index());
-    if (idx >= p.B * p.C * K) return;
-    int k = idx % K, c = (idx / K) % p.C, b = idx / (K * p.C);
+    if (idx >= p.B * K) return;
+    int k = idx % K, b = idx / K;
     int r = k / p.gw, q = k % p.gw;
-    float sum = 0.0, m = 0.0;
-    int y0 = first_row_of_cell(max(r - 1, 0), p.H, p.gh), y1 = first_row_of_cell(min(r + 2, p.gh), p.H, p.gh);
-    int x0 = first_row_of_cell(max(q - 1, 0), p.W, p.gw), x1 = first_row_of_cell(min(q + 2, p.gw), p.W, p.gw);
-    for (int y = y0; y < y1; y++) {
-        int hr = home_cell(y, p.H, p.gh);
-        for (int x = x0; x < x1; x++) {
-            int n = y * p.W + x;
-            float w = a[(b * 9 + cell_slot(r, q, hr, home_cell(x, p.W, p.gw))) * N + n];
-            sum += w * f[(b * p.C + c) * N + n];
-            m += w;
+    float sum[SUPERPIXEL_MAX_CHANNELS];
+    for (int c = 0; c < p.C; c++) sum[c] = 0.0;
+    float m = 0.0;
+    for (int hr = max(r - 1, 0); hr <= min(r + 1, p.gh - 1); hr++) {
+        int y0 = first_row_of_cell(hr, p.H, p.gh), y1 = first_row_of_cell(hr + 1, p.H, p.gh);
+        for (int hc = max(q - 1, 0); hc <= min(q + 1, p.gw - 1); hc++) {
+            int x0 = first_row_of_cell(hc, p.W, p.gw), x1 = first_row_of_cell(hc + 1, p.W, p.gw);
+            int plane = (b * 9 + cell_slot(r, q, hr, hc)) * N;
+            for (int y = y0; y < y1; y++) {
+                for (int x = x0; x < x1; x++) {
+                    int n = y * p.W + x;
+                    float w = a[plane + n];
+                    m += w;
+                    for (int c = 0; c < p.C; c++) sum[c] += w * f[(b * p.C + c) * N + n];
+                }
+            }
         }
     }
-    cen[(b * p.C + c) * K + k] = sum / (m + p.eps);
-    if (c == 0) mass[b * K + k] = m;
+    float inv = 1.0 / (m + p.eps);
+    for (int c = 0; c < p.C; c++) cen[(b * p.C + c) * K + k] = sum[c] * inv;
+    mass[b * K + k] = m;
 }

@@ -3,7 +3,7 @@
 // with s = 1/(m_k + eps): dA_j = s * (dC_k . f_n) - s * (dC_k . c_k), and dF[:, n] (+)= sum_j A_j s dC_k.
 #include "common.glsl"
 #include "superpixel_grid.glsl"
-layout(local_size_x = 64) in;
+layout(local_size_x = 8, local_size_y = 8) in;
 layout(std430, binding = 0) readonly buffer Features { float f[]; };   // [B, C, N]
 layout(std430, binding = 1) readonly buffer Assign { float a[]; };     // [B, 9, N]
 layout(std430, binding = 2) readonly buffer Centres { float cen[]; };  // [B, C, K]
@@ -15,10 +15,10 @@ layout(push_constant) uniform Params { int B; int C; int H; int W; int gh; int g
 
 void main() {
     int N = p.H * p.W, K = p.gh * p.gw;
-    int idx = int(linear_index());
-    if (idx >= p.B * N) return;
-    int b = idx / N, n = idx % N;
-    int hr = home_cell(n / p.W, p.H, p.gh), hc = home_cell(n % p.W, p.W, p.gw);
+    int x = int(gl_GlobalInvocationID.x), y = int(gl_GlobalInvocationID.y), b = int(gl_GlobalInvocationID.z);
+    if (x >= p.W || y >= p.H) return;
+    int n = y * p.W + x;
+    int hr = home_cell(y, p.H, p.gh), hc = home_cell(x, p.W, p.gw);
     float grad_a[9];
     float scale[9];
     int cells[9];
