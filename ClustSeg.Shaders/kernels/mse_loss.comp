@@ -18,7 +18,8 @@ void main() {
         uint i = linear_index();
         float d = i < p.count ? prediction[i] - target[i] : 0.0;
         vec4 sum = workgroupSum(vec4(d * d, 0.0, 0.0, 0.0));
-        if (gl_LocalInvocationIndex == 0) partials[linear_group()] = sum.x;
+        // Past 65535 groups the grid is padded (Groups.For1D): padding groups must not write beyond the partials.
+        if (gl_LocalInvocationIndex == 0 && linear_group() < p.partialCount) partials[linear_group()] = sum.x;
     } else {
         float mine = 0.0;
         for (uint i = gl_LocalInvocationIndex; i < p.partialCount; i += REDUCE_GROUP) mine += partials[i];

@@ -22,7 +22,8 @@ float elementLoss(uint i) {
 void main() {
     if (STAGE == 0) {
         vec4 sum = workgroupSum(vec4(elementLoss(linear_index()), 0.0, 0.0, 0.0));
-        if (gl_LocalInvocationIndex == 0) partials[linear_group()] = sum.x;
+        // Past 65535 groups the grid is padded (Groups.For1D): padding groups must not write beyond the partials.
+        if (gl_LocalInvocationIndex == 0 && linear_group() < p.partialCount) partials[linear_group()] = sum.x;
     } else {
         float mine = 0.0;
         for (uint i = gl_LocalInvocationIndex; i < p.partialCount; i += REDUCE_GROUP) mine += partials[i];

@@ -29,7 +29,8 @@ vec2 pixelTerm(uint i) {
 void main() {
     if (STAGE == 0) {
         vec4 sum = workgroupSum(vec4(pixelTerm(linear_index()), 0.0, 0.0));
-        if (gl_LocalInvocationIndex == 0) partials[linear_group()] = sum.xy;
+        // Past 65535 groups the grid is padded (Groups.For1D): padding groups must not write beyond the partials.
+        if (gl_LocalInvocationIndex == 0 && linear_group() < p.partialCount) partials[linear_group()] = sum.xy;
     } else {
         vec2 mine = vec2(0.0);
         for (uint i = gl_LocalInvocationIndex; i < p.partialCount; i += REDUCE_GROUP) mine += partials[i];
