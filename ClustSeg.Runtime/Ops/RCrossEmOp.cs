@@ -16,6 +16,7 @@ public static class RCrossEmOp
     public const float MassEpsilon = 1e-6f;
 
     private const uint GroupSize = 64;
+    private const int MaxHeadWidth = 128;
     private const string Op = "RCrossEmStep";
 
     [StructLayout(LayoutKind.Sequential)]
@@ -47,9 +48,10 @@ public static class RCrossEmOp
             Binding.Read(queries), Binding.Read(keys), Binding.Read(values),
             Binding.ReadWrite(assignment), Binding.Write(centres), Binding.Write(mass),
         ];
-        recorder.Dispatch(Kernel(recorder, "rcross_em", 6, 0), Groups.For1D((long)batch * heads * pixels, GroupSize), push, bindings);
+        var headWidth = channels / heads;
+        recorder.Dispatch(Kernel(recorder, "rcross_em", 6, 0, headWidth), PerHead(pixels, batch, heads), push, bindings);
         bindings[3] = Binding.Read(assignment);
-        recorder.Dispatch(Kernel(recorder, "rcross_em", 6, 1), Groups.For1D((long)batch * clusters * channels, GroupSize), push, bindings);
+        recorder.Dispatch(Kernel(recorder, "rcross_em", 6, 1, headWidth), PerHead(clusters, batch, heads), push, bindings);
     }
 
     /// <summary>
@@ -80,17 +82,18 @@ public static class RCrossEmOp
             Binding.Read(centres), Binding.Read(centresGrad), Binding.Write(centreDot), Binding.Read(scoresGrad),
             Binding.Read(queriesGrad), Binding.Read(keysGrad), Binding.Read(valuesGrad),
         ];
-        recorder.Dispatch(Kernel(recorder, "rcross_em_backward", 12, 0), Groups.For1D((long)batch * heads * clusters, GroupSize), push, bindings);
+        var headWidth = channels / heads;
+        recorder.Dispatch(Kernel(recorder, "rcross_em_backward", 12, 0, headWidth), Groups.For1D((long)batch * heads * clusters, GroupSize), push, bindings);
         bindings[7] = Binding.Read(centreDot);
         bindings[8] = Binding.ReadWrite(scoresGrad);
         bindings[10] = Binding.Write(keysGrad);
         bindings[11] = Binding.Write(valuesGrad);
-        recorder.Dispatch(Kernel(recorder, "rcross_em_backward", 12, 1), Groups.For1D((long)batch * heads * pixels, GroupSize), push, bindings);
+        recorder.Dispatch(Kernel(recorder, "rcross_em_backward", 12, 1, headWidth), PerHead(pixels, batch, heads), push, bindings);
         bindings[8] = Binding.Read(scoresGrad);
         bindings[9] = Binding.Write(queriesGrad);
         bindings[10] = Binding.Read(keysGrad);
         bindings[11] = Binding.Read(valuesGrad);
-        recorder.Dispatch(Kernel(recorder, "rcross_em_backward", 12, 2), Groups.For1D((long)batch * clusters * channels, GroupSize), push, bindings);
+        recorder.Dispatch(Kernel(recorder, "rcross_em_backward", 12, 2, headWidth), PerHead(clusters, batch, heads), push, bindings);
     }
 
     private static (int Batch, int Clusters, int Pixels, int Channels) CheckInputs(Tensor queries, Tensor keys, Tensor values, int heads)
@@ -103,9 +106,17 @@ public static class RCrossEmOp
         ShapeCheck.Same(Op, "values", values, "keys", keys);
         ShapeCheck.That(heads > 0 && channels % heads == 0, Op,
             $"the channel count {channels} of 'queries' ({queries.Name}) must be a positive multiple of the head count {heads}.");
+        ShapeCheck.That(channels / heads <= MaxHeadWidth, Op,
+            $"the head width {channels / heads} (channels {channels} / heads {heads}) exceeds {MaxHeadWidth}, the most the kernel keeps in registers.");
+        ShapeCheck.That((long)batch * heads <= 65535 && Groups.CeilDiv(Math.Max(pixels, clusters), GroupSize) <= 65535, Op,
+            $"batch x heads ({batch} x {heads}) and the pixel count {pixels} / {GroupSize} must each stay within 65535 workgroups.");
         return (batch, clusters, pixels, channels);
     }
 
-    private static Kernel Kernel(CommandRecorder recorder, string shader, int buffers, uint stage) =>
-        recorder.Device.GetKernel(new KernelSpec(shader, buffers, Marshal.SizeOf<Push>(), GroupSize, stage));
+    // Workgroups along x cover the items, y enumerates (batch, head) so both are uniform per workgroup.
+    private static (uint X, uint Y, uint Z) PerHead(int items, int batch, int heads) =>
+        (Groups.CeilDiv(Math.Max(items, 1), GroupSize), (uint)(batch * heads), 1);
+
+    private static Kernel Kernel(CommandRecorder recorder, string shader, int buffers, uint stage, int headWidth) =>
+        recorder.Device.GetKernel(new KernelSpec(shader, buffers, Marshal.SizeOf<Push>(), GroupSize, stage, (uint)headWidth));
 }

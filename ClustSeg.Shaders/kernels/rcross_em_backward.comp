@@ -1,17 +1,19 @@
 #version 450
 // RCross EM step, backward: gradients of queries, keys and values from the gradient of the centres, exact through
-// the softmax over clusters and the mass normaliser. With m = sum_n A, C = (A V) / (m + eps):
+// the softmax over clusters and the mass normaliser. With m = sum_n A, C = (A V) / (m + eps), per head:
 //   dA[k,n] = (dC[k] . V[n] - dC[k] . C[k]) / (m_k + eps)
 //   dV[n]   = sum_k A[k,n] dC[k] / (m_k + eps)
 //   dS[k,n] = scale * A[k,n] (dA[k,n] - sum_k' A[k',n] dA[k',n])      (gradient of the unscaled dot products)
-//   dK[n]   = sum_k dS[k,n] Q[k],   dQ[k] = sum_n dS[k,n] K[n]            (all per head)
+//   dK[n]   = sum_k dS[k,n] Q[k],   dQ[k] = sum_n dS[k,n] K[n]
 // Three dispatches, chosen by STAGE:
-//   0: per (batch, head, cluster): centreDot = dC[k] . C[k] over the head's channels.
-//   1: per (batch, head, pixel): dS for every cluster (to dScores), dK and dV for the head's channels.
-//   2: per (batch, cluster, channel): dQ.
+//   0, linear over (batch, head, cluster): centreDot = dC[k] . C[k] over the head's channels.
+//   1, x over pixels, y over (batch, head): dS for every cluster (to scoresGrad), dK and dV of the head's channels.
+//   2, x over clusters, y over (batch, head): dQ of the head's channels.
+// As in the forward, batch and head are uniform per workgroup in stages 1 and 2 and head slices live in registers.
 #include "common.glsl"
 layout(local_size_x_id = 0) in;
 layout(constant_id = 1) const uint STAGE = 0;
+layout(constant_id = 2) const uint HEAD_WIDTH = 16;
 
 layout(std430, binding = 0) readonly buffer Queries { float queries[]; };
 layout(std430, binding = 1) readonly buffer Keys { float keys[]; };
@@ -33,71 +35,72 @@ const float MASS_EPSILON = 1e-6;
 
 void centreDots(uint i) {
     if (i >= p.batch * p.heads * p.clusters) return;
-    uint headWidth = p.channels / p.heads;
     uint k = i % p.clusters;
     uint bh = i / p.clusters;
     uint h = bh % p.heads;
     uint b = bh / p.heads;
-    uint base = (b * p.clusters + k) * p.channels + h * headWidth;
+    uint base = (b * p.clusters + k) * p.channels + h * HEAD_WIDTH;
     float dot = 0.0;
-    for (uint j = 0; j < headWidth; j++) dot += centresGrad[base + j] * centres[base + j];
+    for (uint j = 0; j < HEAD_WIDTH; j++) dot += centresGrad[base + j] * centres[base + j];
     centreDot[i] = dot;
 }
 
-void pixelGradients(uint i) {
-    if (i >= p.batch * p.heads * p.pixels) return;
-    uint headWidth = p.channels / p.heads;
-    uint n = i % p.pixels;
-    uint bh = i / p.pixels;
-    uint h = bh % p.heads;
-    uint b = bh / p.heads;
-    uint pixelBase = (b * p.pixels + n) * p.channels + h * headWidth;
+void pixelGradients(uint b, uint h, uint n) {
+    if (n >= p.pixels) return;
+    uint bh = b * p.heads + h;
+    uint pixelBase = (b * p.pixels + n) * p.channels + h * HEAD_WIDTH;
     uint columnBase = bh * p.clusters * p.pixels + n;
-    uint statBase = bh * p.clusters;
+    float value[HEAD_WIDTH];
+    for (uint j = 0; j < HEAD_WIDTH; j++) value[j] = values[pixelBase + j];
     // dA per cluster is parked in scoresGrad, then replaced by dS once the softmax's weighted mean is known.
     float weightedSum = 0.0;
     for (uint k = 0; k < p.clusters; k++) {
-        uint centreBase = (b * p.clusters + k) * p.channels + h * headWidth;
+        uint centreBase = (b * p.clusters + k) * p.channels + h * HEAD_WIDTH;
         float dot = 0.0;
-        for (uint j = 0; j < headWidth; j++) dot += centresGrad[centreBase + j] * values[pixelBase + j];
-        float gradA = (dot - centreDot[statBase + k]) / (mass[statBase + k] + MASS_EPSILON);
+        for (uint j = 0; j < HEAD_WIDTH; j++) dot += centresGrad[centreBase + j] * value[j];
+        float gradA = (dot - centreDot[bh * p.clusters + k]) / (mass[bh * p.clusters + k] + MASS_EPSILON);
         scoresGrad[columnBase + k * p.pixels] = gradA;
         weightedSum += assignment[columnBase + k * p.pixels] * gradA;
     }
+    float keyGrad[HEAD_WIDTH];
+    float valueGrad[HEAD_WIDTH];
+    for (uint j = 0; j < HEAD_WIDTH; j++) { keyGrad[j] = 0.0; valueGrad[j] = 0.0; }
     for (uint k = 0; k < p.clusters; k++) {
         uint at = columnBase + k * p.pixels;
-        scoresGrad[at] = p.scale * assignment[at] * (scoresGrad[at] - weightedSum);
-    }
-    for (uint j = 0; j < headWidth; j++) {
-        float keyGrad = 0.0;
-        float valueGrad = 0.0;
-        for (uint k = 0; k < p.clusters; k++) {
-            uint at = columnBase + k * p.pixels;
-            uint centreAt = (b * p.clusters + k) * p.channels + h * headWidth + j;
-            keyGrad += scoresGrad[at] * queries[centreAt];
-            valueGrad += assignment[at] * centresGrad[centreAt] / (mass[statBase + k] + MASS_EPSILON);
+        float a = assignment[at];
+        float scoreGrad = p.scale * a * (scoresGrad[at] - weightedSum);
+        scoresGrad[at] = scoreGrad;
+        float massWeight = a / (mass[bh * p.clusters + k] + MASS_EPSILON);
+        uint centreBase = (b * p.clusters + k) * p.channels + h * HEAD_WIDTH;
+        for (uint j = 0; j < HEAD_WIDTH; j++) {
+            keyGrad[j] += scoreGrad * queries[centreBase + j];
+            valueGrad[j] += massWeight * centresGrad[centreBase + j];
         }
-        keysGrad[pixelBase + j] = keyGrad;
-        valuesGrad[pixelBase + j] = valueGrad;
+    }
+    for (uint j = 0; j < HEAD_WIDTH; j++) {
+        keysGrad[pixelBase + j] = keyGrad[j];
+        valuesGrad[pixelBase + j] = valueGrad[j];
     }
 }
 
-void queryGradients(uint i) {
-    if (i >= p.batch * p.clusters * p.channels) return;
-    uint headWidth = p.channels / p.heads;
-    uint c = i % p.channels;
-    uint bk = i / p.channels;
-    uint k = bk % p.clusters;
-    uint b = bk / p.clusters;
-    uint h = c / headWidth;
+void queryGradients(uint b, uint h, uint k) {
+    if (k >= p.clusters) return;
+    float grad[HEAD_WIDTH];
+    for (uint j = 0; j < HEAD_WIDTH; j++) grad[j] = 0.0;
     uint rowBase = ((b * p.heads + h) * p.clusters + k) * p.pixels;
-    float grad = 0.0;
-    for (uint n = 0; n < p.pixels; n++) grad += scoresGrad[rowBase + n] * keys[(b * p.pixels + n) * p.channels + c];
-    queriesGrad[i] = grad;
+    for (uint n = 0; n < p.pixels; n++) {
+        float s = scoresGrad[rowBase + n];
+        uint keyBase = (b * p.pixels + n) * p.channels + h * HEAD_WIDTH;
+        for (uint j = 0; j < HEAD_WIDTH; j++) grad[j] += s * keys[keyBase + j];
+    }
+    uint queryBase = (b * p.clusters + k) * p.channels + h * HEAD_WIDTH;
+    for (uint j = 0; j < HEAD_WIDTH; j++) queriesGrad[queryBase + j] = grad[j];
 }
 
 void main() {
+    uint b = gl_WorkGroupID.y / p.heads;
+    uint h = gl_WorkGroupID.y % p.heads;
     if (STAGE == 0) centreDots(linear_index());
-    else if (STAGE == 1) pixelGradients(linear_index());
-    else queryGradients(linear_index());
+    else if (STAGE == 1) pixelGradients(b, h, gl_GlobalInvocationID.x);
+    else queryGradients(b, h, gl_GlobalInvocationID.x);
 }

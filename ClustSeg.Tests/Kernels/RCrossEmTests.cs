@@ -7,8 +7,9 @@ namespace ClustSeg.Tests.Kernels;
 
 public sealed class RCrossEmTests(VulkanFixture fixture) : VulkanTest(fixture)
 {
-    // Awkward sizes: prime pixel count, odd cluster count, head width 4 (D = 12, H = 3).
-    private const int Batch = 2, Clusters = 5, Pixels = 37, Channels = 12, Heads = 3;
+    // Awkward sizes: prime pixel counts (below and above one 64-wide workgroup), odd cluster counts, head widths
+    // 4 and 16 (the models' width).
+    private const int Batch = 2;
     private const double Epsilon = 1e-6;
 
     /// <summary>Straight transcription of the E-step and normalised M-step, in double.</summary>
@@ -109,35 +110,37 @@ public sealed class RCrossEmTests(VulkanFixture fixture) : VulkanTest(fixture)
          Numerics.RoundToFloat(Numerics.Random(batch * pixels * channels, seed + 1, 1.5)),
          Numerics.RoundToFloat(Numerics.Random(batch * pixels * channels, seed + 2)));
 
-    [Fact]
-    public void ForwardMatchesReference()
+    [Theory]
+    [InlineData(5, 37, 12, 3)]
+    [InlineData(67, 131, 32, 2)]
+    public void ForwardMatchesReference(int clusters, int pixels, int channels, int heads)
     {
-        var (q, k, v) = Inputs(Batch, Clusters, Pixels, Channels, 11);
-        var (centres, assignment) = Forward(q, k, v, Batch, Clusters, Pixels, Channels, Heads);
-        var qt = Device.Upload("q", q, Batch, Clusters, Channels);
-        var kt = Device.Upload("k", k, Batch, Pixels, Channels);
-        var vt = Device.Upload("v", v, Batch, Pixels, Channels);
-        var ct = Device.Poisoned("c", Batch, Clusters, Channels);
-        var at = Device.Poisoned("a", Batch, Heads, Clusters, Pixels);
-        var mt = Device.Poisoned("m", Batch, Heads, Clusters);
+        var (q, k, v) = Inputs(Batch, clusters, pixels, channels, 11);
+        var (centres, assignment) = Forward(q, k, v, Batch, clusters, pixels, channels, heads);
+        var qt = Device.Upload("q", q, Batch, clusters, channels);
+        var kt = Device.Upload("k", k, Batch, pixels, channels);
+        var vt = Device.Upload("v", v, Batch, pixels, channels);
+        var ct = Device.Poisoned("c", Batch, clusters, channels);
+        var at = Device.Poisoned("a", Batch, heads, clusters, pixels);
+        var mt = Device.Poisoned("m", Batch, heads, clusters);
         using (var recorder = Device.BeginRecording())
         {
-            recorder.RCrossEmStep(qt, kt, vt, Heads, ct, at, mt);
+            recorder.RCrossEmStep(qt, kt, vt, heads, ct, at, mt);
             recorder.Submit();
         }
         Numerics.AssertClose(Device.Read(ct), centres, what: "centres");
         Numerics.AssertClose(Device.Read(at), assignment, what: "assignment");
-        var mass = new double[Batch * Heads * Clusters];
+        var mass = new double[Batch * heads * clusters];
         for (var i = 0; i < mass.Length; i++)
-            for (var n = 0; n < Pixels; n++) mass[i] += assignment[i * Pixels + n];
+            for (var n = 0; n < pixels; n++) mass[i] += assignment[i * pixels + n];
         Numerics.AssertClose(Device.Read(mt), mass, what: "mass");
         // Each pixel distributes one unit of mass over the clusters, per head.
         var a = Device.Read(at);
-        for (var bh = 0; bh < Batch * Heads; bh++)
-        for (var n = 0; n < Pixels; n++)
+        for (var bh = 0; bh < Batch * heads; bh++)
+        for (var n = 0; n < pixels; n++)
         {
             double s = 0;
-            for (var c = 0; c < Clusters; c++) s += a[(bh * Clusters + c) * Pixels + n];
+            for (var c = 0; c < clusters; c++) s += a[(bh * clusters + c) * pixels + n];
             Assert.Equal(1.0, s, 5);
         }
     }
@@ -154,26 +157,28 @@ public sealed class RCrossEmTests(VulkanFixture fixture) : VulkanTest(fixture)
         Numerics.AssertClose(dv, Numerics.NumericGradient(x => Forward(q, k, x, b, kk, n, d, h).Centres, v, dc), 1e-6, "dV");
     }
 
-    [Fact]
-    public void BackwardMatchesReference()
+    [Theory]
+    [InlineData(5, 37, 12, 3)]
+    [InlineData(67, 131, 32, 2)]
+    public void BackwardMatchesReference(int clusters, int pixels, int channels, int heads)
     {
-        var (q, k, v) = Inputs(Batch, Clusters, Pixels, Channels, 21);
-        var dc = Numerics.RoundToFloat(Numerics.Random(Batch * Clusters * Channels, 24));
-        var (dq, dk, dv) = Backward(q, k, v, dc, Batch, Clusters, Pixels, Channels, Heads);
-        var qt = Device.Upload("q", q, Batch, Clusters, Channels);
-        var kt = Device.Upload("k", k, Batch, Pixels, Channels);
-        var vt = Device.Upload("v", v, Batch, Pixels, Channels);
-        var dct = Device.Upload("dc", dc, Batch, Clusters, Channels);
-        var ct = Device.Poisoned("c", Batch, Clusters, Channels);
-        var at = Device.Poisoned("a", Batch, Heads, Clusters, Pixels);
-        var mt = Device.Poisoned("m", Batch, Heads, Clusters);
-        var dqt = Device.Poisoned("dq", Batch, Clusters, Channels);
-        var dkt = Device.Poisoned("dk", Batch, Pixels, Channels);
-        var dvt = Device.Poisoned("dv", Batch, Pixels, Channels);
+        var (q, k, v) = Inputs(Batch, clusters, pixels, channels, 21);
+        var dc = Numerics.RoundToFloat(Numerics.Random(Batch * clusters * channels, 24));
+        var (dq, dk, dv) = Backward(q, k, v, dc, Batch, clusters, pixels, channels, heads);
+        var qt = Device.Upload("q", q, Batch, clusters, channels);
+        var kt = Device.Upload("k", k, Batch, pixels, channels);
+        var vt = Device.Upload("v", v, Batch, pixels, channels);
+        var dct = Device.Upload("dc", dc, Batch, clusters, channels);
+        var ct = Device.Poisoned("c", Batch, clusters, channels);
+        var at = Device.Poisoned("a", Batch, heads, clusters, pixels);
+        var mt = Device.Poisoned("m", Batch, heads, clusters);
+        var dqt = Device.Poisoned("dq", Batch, clusters, channels);
+        var dkt = Device.Poisoned("dk", Batch, pixels, channels);
+        var dvt = Device.Poisoned("dv", Batch, pixels, channels);
         using (var recorder = Device.BeginRecording())
         {
-            recorder.RCrossEmStep(qt, kt, vt, Heads, ct, at, mt);
-            recorder.RCrossEmStepBackward(qt, kt, vt, Heads, at, mt, ct, dct, dqt, dkt, dvt);
+            recorder.RCrossEmStep(qt, kt, vt, heads, ct, at, mt);
+            recorder.RCrossEmStepBackward(qt, kt, vt, heads, at, mt, ct, dct, dqt, dkt, dvt);
             recorder.Submit();
         }
         Numerics.AssertClose(Device.Read(dqt), dq, 2e-5, "dQ");
