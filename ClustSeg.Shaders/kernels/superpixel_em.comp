@@ -29,10 +29,12 @@ void assign(uint i) {
     uint x = q % p.width;
     uint cells = p.gridH * p.gridW;
     float logits[NEIGHBOURS];
+    bool exists[NEIGHBOURS];
     float largest = -1.0 / 0.0;
     for (uint j = 0; j < NEIGHBOURS; j++) {
         int g = neighbourCell(y, x, j, p.height, p.width, p.gridH, p.gridW);
-        logits[j] = -1.0 / 0.0;
+        exists[j] = g >= 0;
+        logits[j] = 0.0;
         if (g < 0) continue;
         float distance = 0.0;
         for (uint c = 0; c < p.channels; c++) {
@@ -44,7 +46,7 @@ void assign(uint i) {
     }
     float total = 0.0;
     for (uint j = 0; j < NEIGHBOURS; j++) {
-        logits[j] = isinf(logits[j]) ? 0.0 : exp(logits[j] - largest);
+        logits[j] = exists[j] ? exp(logits[j] - largest) : 0.0;
         total += logits[j];
     }
     for (uint j = 0; j < NEIGHBOURS; j++) assignment[(b * NEIGHBOURS + j) * plane + q] = logits[j] / total;
