@@ -18,7 +18,7 @@ public static class SsnReconstructOp
 
     /// <summary>
     /// Records <paramref name="reconstruction"/> [B, T, H, W] from <paramref name="assignment"/> [B, 9, H, W] (of
-    /// <see cref="SuperpixelEmOp.SuperpixelEmStep"/>) and <paramref name="targets"/>; <paramref name="cellValues"/>
+    /// <see cref="SuperpixelEmOp.SuperpixelEmStep"/>; [B, 9, H * W] is accepted too) and <paramref name="targets"/>; <paramref name="cellValues"/>
     /// [B, T, gh * gw] and <paramref name="mass"/> [B, gh * gw] receive the per-superpixel means and masses
     /// (backward reads them).
     /// </summary>
@@ -71,17 +71,19 @@ public static class SsnReconstructOp
     private static (SuperpixelEmOp.Push Push, bool Labels) Check(string op, Tensor assignment, Tensor targets, int gridH, int gridW,
         Tensor cellValues, Tensor mass, Tensor reconstruction, string reconstructionName)
     {
-        ShapeCheck.Rank(op, "assignment", assignment, 4);
-        var (batch, height, width) = (assignment.Dim(0), assignment.Dim(2), assignment.Dim(3));
         ShapeCheck.Rank(op, reconstructionName, reconstruction, 4);
-        var channels = reconstruction.Dim(1);
+        var (batch, channels, height, width) = (reconstruction.Dim(0), reconstruction.Dim(1), reconstruction.Dim(2), reconstruction.Dim(3));
         var labels = targets.DType == DType.I32;
         if (labels) ShapeCheck.Exactly(op, "targets", targets, batch, height, width);
         else ShapeCheck.Exactly(op, "targets", targets, batch, channels, height, width);
         ShapeCheck.Exactly(op, reconstructionName, reconstruction, batch, channels, height, width);
         ShapeCheck.That(gridH >= 1 && gridW >= 1 && gridH <= height && gridW <= width, op,
             $"the superpixel grid {gridH}x{gridW} must have at least one cell and no more cells per side than 'assignment' [{assignment.ShapeText}] has pixels.");
-        ShapeCheck.Exactly(op, "assignment", assignment, batch, SuperpixelEmOp.Neighbours, height, width);
+        // [B, 9, H, W] as SuperpixelEmStep writes it, or the same memory as [B, 9, H * W] (SuperpixelAssign's layout).
+        ShapeCheck.That(assignment.Shape.SequenceEqual([batch, SuperpixelEmOp.Neighbours, height, width])
+                        || assignment.Shape.SequenceEqual([batch, SuperpixelEmOp.Neighbours, height * width]), op,
+            $"'assignment' ({assignment.Name}) must have shape [{batch}x9x{height}x{width}] or [{batch}x9x{height * width}] to match " +
+            $"'{reconstructionName}' [{reconstruction.ShapeText}], got [{assignment.ShapeText}].");
         ShapeCheck.Exactly(op, "cellValues", cellValues, batch, channels, gridH * gridW);
         ShapeCheck.Exactly(op, "mass", mass, batch, gridH * gridW);
         return (new SuperpixelEmOp.Push(batch, channels, height, width, gridH, gridW), labels);

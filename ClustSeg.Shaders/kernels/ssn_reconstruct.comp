@@ -7,7 +7,7 @@
 // LABELS false: targets are float [B, T, H, W] (e.g. scaled (y, x) for the compactness term). LABELS true: targets
 // are int32 labels [B, H, W], read as one-hot over T classes; labels outside [0, T) are all-zero rows.
 #include "common.glsl"
-#include "superpixel_grid.glsl"
+#include "superpixel_neighbourhood.glsl"
 layout(local_size_x_id = 0) in;
 layout(constant_id = 1) const uint STAGE = 0;
 layout(constant_id = 2) const bool LABELS = false;

@@ -5,7 +5,7 @@
 // Three dispatches, chosen by STAGE: 0 per (batch, channel, cell) dV; 1 per (batch, cell) cellDot = dV . V;
 // 2 per pixel dA, written (or added, ACCUMULATE) to assignmentGrad, 0 for neighbours beyond the border.
 #include "common.glsl"
-#include "superpixel_grid.glsl"
+#include "superpixel_neighbourhood.glsl"
 layout(local_size_x_id = 0) in;
 layout(constant_id = 1) const uint STAGE = 0;
 layout(constant_id = 2) const bool LABELS = false;

@@ -1,13 +1,13 @@
 #version 450
 // Superpixel (SSN) EM step, forward: each pixel is compared only with the 9 grid cells around its own
-// (include/superpixel_grid.glsl). Two dispatches, chosen by STAGE:
+// (include/superpixel_neighbourhood.glsl). Two dispatches, chosen by STAGE:
 //   0, E-step, per pixel: assignment[b, j, y, x] = softmax over the existing neighbours j of -||f - c_j||^2
 //      (0 for neighbours beyond the border).
 //   1, M-step, per (batch, channel, cell): newCentres = sum_p A f / (sum_p A + 1e-6) over the pixels that see the
 //      cell (those in the 3 x 3 block of cells around it); mass[b, g] = sum_p A is kept for backward.
 // Layouts: features [B, C, H, W], centres and newCentres [B, C, gh * gw], assignment [B, 9, H, W], mass [B, gh * gw].
 #include "common.glsl"
-#include "superpixel_grid.glsl"
+#include "superpixel_neighbourhood.glsl"
 layout(local_size_x_id = 0) in;
 layout(constant_id = 1) const uint STAGE = 0;
 

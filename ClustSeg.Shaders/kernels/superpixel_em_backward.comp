@@ -8,7 +8,7 @@
 // Three dispatches, chosen by STAGE: 0 per (batch, cell) centreDot = dC' . C'; 1 per pixel dL (to logitsGrad) and
 // df; 2 per (batch, channel, cell) dc.
 #include "common.glsl"
-#include "superpixel_grid.glsl"
+#include "superpixel_neighbourhood.glsl"
 layout(local_size_x_id = 0) in;
 layout(constant_id = 1) const uint STAGE = 0;
 layout(constant_id = 2) const bool HAS_ASSIGNMENT_GRAD = false;

@@ -2,7 +2,7 @@
 // Superpixel hard assignment (forward only): labels[b, y, x] = the cell (row-major index) among the pixel's 3 x 3
 // neighbour cells whose centre is nearest, i.e. the argmax of the soft assignment; ties go to the first neighbour slot.
 #include "common.glsl"
-#include "superpixel_grid.glsl"
+#include "superpixel_neighbourhood.glsl"
 layout(local_size_x_id = 0) in;
 
 layout(std430, binding = 0) readonly buffer Features { float features[]; };

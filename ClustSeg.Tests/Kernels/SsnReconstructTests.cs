@@ -123,12 +123,12 @@ public sealed class SsnReconstructTests(VulkanFixture fixture) : VulkanTest(fixt
         var t = labels ? OneHot(labelValues, channels) : Numerics.RoundToFloat(Numerics.Random(Batch * channels * Plane, 3, 4));
         var dRecon = Numerics.RoundToFloat(Numerics.Random(Batch * channels * Plane, 4));
         var previous = Numerics.RoundToFloat(Numerics.Random(a.Length, 5));
-        var at = Device.Upload("a", a, Batch, 9, H, W);
+        var at = labels ? Device.Upload("a", a, Batch, 9, H, W) : Device.Upload("a", a, Batch, 9, Plane); // both layouts accepted
         var targets = labels ? Device.UploadInt("labels", labelValues, Batch, H, W) : Device.Upload("t", t, Batch, channels, H, W);
         var cellValues = Device.Poisoned("v", Batch, channels, Cells);
         var mass = Device.Poisoned("m", Batch, Cells);
         var recon = Device.Poisoned("recon", Batch, channels, H, W);
-        var da = Device.Upload("da", previous, Batch, 9, H, W);
+        var da = Device.Upload("da", previous, at.Shape.ToArray());
         using (var recorder = Device.BeginRecording())
         {
             recorder.SsnReconstruct(at, targets, GridH, GridW, cellValues, mass, recon);

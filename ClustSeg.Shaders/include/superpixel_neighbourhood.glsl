@@ -1,8 +1,8 @@
 // The superpixel grid shared by the SSN kernels (clustseg.md "Superpixel model"): gh x gw cells in row-major order;
 // pixel (y, x) of an H x W map lies in cell (floor(y gh / H), floor(x gw / W)) and sees the 3 x 3 cells around it,
 // numbered j = 3 (dy + 1) + (dx + 1); neighbours beyond the border do not exist (their assignment is 0).
-#ifndef CLUSTSEG_SUPERPIXEL_GRID_GLSL
-#define CLUSTSEG_SUPERPIXEL_GRID_GLSL
+#ifndef CLUSTSEG_SUPERPIXEL_NEIGHBOURHOOD_GLSL
+#define CLUSTSEG_SUPERPIXEL_NEIGHBOURHOOD_GLSL
 
 #define NEIGHBOURS 9u
 
