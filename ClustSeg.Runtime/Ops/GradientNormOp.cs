@@ -1,0 +1,68 @@
+using System.Runtime.InteropServices;
+using ClustSeg.Runtime.Kernels;
+using ClustSeg.Runtime.Recording;
+using ClustSeg.Runtime.Tensors;
+
+namespace ClustSeg.Runtime.Ops;
+
+/// <summary>
+/// Host wrapper of gradient_norm.comp (forward only): the L2 norm of all given tensors taken together, by partial
+/// sums of squares per workgroup and one final workgroup (no atomics, so the result is deterministic).
+/// </summary>
+public static class GradientNormOp
+{
+    private const int TensorsPerDispatch = 8;  // bindings 0..7 of gradient_norm.comp
+    private const uint ReduceGroup = 256;      // REDUCE_GROUP in workgroup_sum.glsl
+    private const uint MaxGroupsPerTensor = 64;
+    private const string Op = "GlobalGradientNorm";
+
+    [StructLayout(LayoutKind.Sequential)]
+    private unsafe struct Push
+    {
+        public fixed uint Counts[TensorsPerDispatch];
+        public uint FirstPartial;
+        public uint GroupsPerTensor;
+        public uint PartialCount;
+    }
+
+    /// <summary>
+    /// Records <c>norm[0] = sqrt(sum over tensors of sum of squares)</c> over <paramref name="gradients"/> (float32,
+    /// any shapes) into <paramref name="norm"/> [1]. A partial-sums temporary comes from <c>Device.Scratch</c>.
+    /// </summary>
+    public static unsafe void GlobalGradientNorm(this CommandRecorder recorder, IReadOnlyList<Tensor> gradients, Tensor norm)
+    {
+        ShapeCheck.Exactly(Op, "norm", norm, 1);
+        ShapeCheck.That(gradients.Count > 0, Op, "at least one gradient tensor is needed.");
+        foreach (var g in gradients) ShapeCheck.DType(Op, "gradients", g, DType.F32);
+        var largest = gradients.Max(g => g.ElementCount);
+        var groupsPerTensor = Math.Min(MaxGroupsPerTensor, Groups.CeilDiv(Math.Max(largest, 1), ReduceGroup));
+        var chunks = (gradients.Count + TensorsPerDispatch - 1) / TensorsPerDispatch;
+        var partialCount = (uint)(chunks * TensorsPerDispatch) * groupsPerTensor;
+        var partials = recorder.Device.Scratch.Allocate("gradient_norm.partials", DType.F32, (int)partialCount);
+        var chunkKernel = Kernel(recorder, 0);
+        var bindings = new Binding[TensorsPerDispatch + 2];
+        for (var chunk = 0; chunk < chunks; chunk++)
+        {
+            var push = new Push { FirstPartial = (uint)(chunk * TensorsPerDispatch) * groupsPerTensor, GroupsPerTensor = groupsPerTensor, PartialCount = partialCount };
+            for (var slot = 0; slot < TensorsPerDispatch; slot++)
+            {
+                var index = chunk * TensorsPerDispatch + slot;
+                // Unused slots read the chunk's first tensor with a count of 0, so their partials are written as 0.
+                var tensor = index < gradients.Count ? gradients[index] : gradients[chunk * TensorsPerDispatch];
+                push.Counts[slot] = index < gradients.Count ? checked((uint)tensor.ElementCount) : 0;
+                bindings[slot] = Binding.Read(tensor);
+            }
+            bindings[TensorsPerDispatch] = Binding.Write(partials);
+            bindings[TensorsPerDispatch + 1] = Binding.Read(norm);
+            recorder.Dispatch(chunkKernel, (groupsPerTensor, TensorsPerDispatch, 1), push, bindings);
+        }
+        var finalPush = new Push { PartialCount = partialCount };
+        for (var slot = 0; slot < TensorsPerDispatch; slot++) bindings[slot] = Binding.Read(gradients[0]);
+        bindings[TensorsPerDispatch] = Binding.Read(partials);
+        bindings[TensorsPerDispatch + 1] = Binding.Write(norm);
+        recorder.Dispatch(Kernel(recorder, 1), (1, 1, 1), finalPush, bindings);
+    }
+
+    private static Kernel Kernel(CommandRecorder recorder, uint stage) =>
+        recorder.Device.GetKernel(new KernelSpec("gradient_norm", TensorsPerDispatch + 2, Marshal.SizeOf<Push>(), stage));
+}
