@@ -1,14 +1,41 @@
 using System.CommandLine;
+using ClustSeg.Cli.Commands;
+using ClustSeg.Runtime.Errors;
 
 namespace ClustSeg.Cli;
 
 /// <summary>Entry point of clustseg-cli: builds the command tree and runs it.</summary>
 public static class CliApp
 {
-    /// <summary>Parses <paramref name="args"/> and runs the chosen command; returns the process exit code.</summary>
-    public static int Run(string[] args)
+    /// <summary>The root command with every subcommand registered.</summary>
+    public static RootCommand Build()
     {
-        var root = new RootCommand("ClustSeg: universal segmentation as clustering, on any Vulkan GPU.");
-        return root.Parse(args).Invoke();
+        var root = new RootCommand(
+            "ClustSeg: universal segmentation (superpixel, semantic, instance, panoptic) as clustering, " +
+            "trained and run on any Vulkan GPU.\n\nStart with `clustseg-cli devices` to see what ClustSeg will run on.");
+        root.Options.Add(GlobalOptions.Device);
+        root.Options.Add(GlobalOptions.Validate);
+        root.Subcommands.Add(DevicesCommand.Create());
+        return root;
+    }
+
+    /// <summary>Parses <paramref name="args"/> and runs the chosen command; returns the process exit code.</summary>
+    public static int Run(string[] args, TextWriter? output = null, TextWriter? error = null)
+    {
+        var config = new InvocationConfiguration { EnableDefaultExceptionHandler = false };
+        if (output is not null) config.Output = output;
+        if (error is not null) config.Error = error;
+        try
+        {
+            return Build().Parse(args).Invoke(config);
+        }
+        catch (ClustSegException e)
+        {
+            // Expected failures: say what went wrong and how to fix it, without a stack trace.
+            var writer = error ?? Console.Error;
+            writer.WriteLine($"error: {e.Problem}");
+            if (e.Fix.Length > 0) writer.WriteLine($"  fix: {e.Fix}");
+            return 2;
+        }
     }
 }

@@ -1,10 +1,10 @@
 #version 450
-// Fills a float buffer with one value; used to clear gradients and to poison outputs in tests.
+// Fills a buffer with one 32-bit pattern: clears gradients (0.0) and poisons outputs in tests (NaN).
 #include "common.glsl"
-layout(local_size_x = 256) in;
-layout(std430, binding = 0) writeonly buffer Out { float data[]; } dst;
-layout(push_constant) uniform Params { uint count; float value; } p;
+layout(local_size_x_id = 0) in;
+layout(std430, binding = 0) writeonly buffer Out { uint data[]; } dst;
+layout(push_constant) uniform Params { uint count; uint bits; } p;
 void main() {
-    uint i = gl_GlobalInvocationID.x;
-    if (i < p.count) dst.data[i] = p.value;
+    uint i = linear_index();
+    if (i < p.count) dst.data[i] = p.bits;
 }

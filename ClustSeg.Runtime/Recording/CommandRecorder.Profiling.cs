@@ -1,0 +1,67 @@
+using ClustSeg.Runtime.Vulkan;
+using Silk.NET.Vulkan;
+
+namespace ClustSeg.Runtime.Recording;
+
+public sealed unsafe partial class CommandRecorder
+{
+    private readonly List<QueryPool> _queryPools = [];
+    private readonly List<(string Label, string Kernel)> _timed = [];
+    private readonly List<DispatchTiming> _timings = [];
+    private uint _queryInBuffer;
+
+    /// <summary>Per-dispatch device times of the last <see cref="Submit"/> in profiling mode (empty otherwise).</summary>
+    public IReadOnlyList<DispatchTiming> Timings => _timings;
+
+    private void StartTimingBuffer()
+    {
+        var create = new QueryPoolCreateInfo
+        {
+            SType = StructureType.QueryPoolCreateInfo,
+            QueryType = QueryType.Timestamp,
+            QueryCount = (uint)(2 * _maxPerBuffer),
+        };
+        QueryPool pool;
+        VkCheck.Ok(_vk.CreateQueryPool(_device.Handle, &create, null, &pool), "vkCreateQueryPool");
+        _queryPools.Add(pool);
+        _vk.CmdResetQueryPool(_current, pool, 0, create.QueryCount);
+        _queryInBuffer = 0;
+    }
+
+    private void BeginTiming(string label, string kernel)
+    {
+        if (!Profiling) return;
+        _timed.Add((label, kernel));
+        _vk.CmdWriteTimestamp(_current, PipelineStageFlags.TopOfPipeBit, _queryPools[^1], _queryInBuffer++);
+    }
+
+    private void EndTiming()
+    {
+        if (!Profiling) return;
+        _vk.CmdWriteTimestamp(_current, PipelineStageFlags.BottomOfPipeBit, _queryPools[^1], _queryInBuffer++);
+    }
+
+    private void CollectTimings()
+    {
+        _timings.Clear();
+        var index = 0;
+        for (var b = 0; b < _queryPools.Count && index < _timed.Count; b++)
+        {
+            var inBuffer = Math.Min(_maxPerBuffer, _timed.Count - index);
+            var stamps = new ulong[2 * inBuffer];
+            fixed (ulong* p = stamps)
+                VkCheck.Ok(_vk.GetQueryPoolResults(_device.Handle, _queryPools[b], 0, (uint)stamps.Length, (nuint)(stamps.Length * 8), p, 8,
+                    QueryResultFlags.Result64Bit | QueryResultFlags.ResultWaitBit), "vkGetQueryPoolResults");
+            for (var i = 0; i < inBuffer; i++, index++)
+            {
+                var ticks = stamps[2 * i + 1] - stamps[2 * i];
+                _timings.Add(new DispatchTiming(_timed[index].Label, _timed[index].Kernel, ticks * (double)_device.Info.TimestampPeriodNs / 1e6));
+            }
+        }
+    }
+
+    private void DisposeTiming()
+    {
+        foreach (var pool in _queryPools) _vk.DestroyQueryPool(_device.Handle, pool, null);
+    }
+}

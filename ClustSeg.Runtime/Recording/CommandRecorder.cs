@@ -1,0 +1,234 @@
+using System.Runtime.InteropServices;
+using ClustSeg.Runtime.Kernels;
+using ClustSeg.Runtime.Tensors;
+using ClustSeg.Runtime.Vulkan;
+using Silk.NET.Vulkan;
+
+namespace ClustSeg.Runtime.Recording;
+
+/// <summary>
+/// Records one step's dispatches into command buffers and submits them together. A barrier is inserted only where a
+/// dispatch depends on an earlier one's memory (see <see cref="HazardTracker"/>). Recordings longer than
+/// <see cref="GpuDeviceOptions.MaxDispatchesPerSubmit"/> are split over several submits. After
+/// <see cref="Submit"/> the recording can be submitted again unchanged (replay), since shapes and buffers of a step
+/// are fixed.
+/// </summary>
+public sealed unsafe partial class CommandRecorder : IDisposable
+{
+    private const int SetsPerPool = 256;
+    private const int MaxBindingsPerSet = 16;
+
+    private readonly GpuDevice _device;
+    private readonly Vk _vk;
+    private readonly HazardTracker _hazards = new();
+    private readonly List<CommandBuffer> _buffers = [];
+    private readonly List<DescriptorPool> _pools = [];
+    private readonly int _maxPerBuffer;
+    private CommandBuffer _current;
+    private int _inCurrent;
+    private int _setsLeftInPool;
+    private bool _ended;
+    private bool _disposed;
+
+    internal CommandRecorder(GpuDevice device, bool profile)
+    {
+        _device = device;
+        _vk = device.Vk;
+        _maxPerBuffer = Math.Max(1, device.Options.MaxDispatchesPerSubmit);
+        Profiling = profile && device.Info.Timestamps;
+        StartBuffer();
+    }
+
+    /// <summary>The device recorded for.</summary>
+    public GpuDevice Device => _device;
+
+    /// <summary>Whether timestamps are written around dispatches (requested and supported).</summary>
+    public bool Profiling { get; }
+
+    /// <summary>Dispatches recorded.</summary>
+    public int DispatchCount { get; private set; }
+
+    /// <summary>Barriers inserted.</summary>
+    public int BarrierCount { get; private set; }
+
+    /// <summary>Command buffers (and therefore queue submits per <see cref="Submit"/>) used.</summary>
+    public int CommandBufferCount => _buffers.Count;
+
+    /// <summary>Records a dispatch with a push-constant struct.</summary>
+    public void Dispatch<TPush>(Kernel kernel, (uint X, uint Y, uint Z) groups, in TPush push, params ReadOnlySpan<Binding> bindings)
+        where TPush : unmanaged
+    {
+        var copy = push;
+        Dispatch(kernel, groups, new ReadOnlySpan<byte>(&copy, sizeof(TPush)), bindings, null);
+    }
+
+    /// <summary>Records a dispatch of <paramref name="groups"/> workgroups.</summary>
+    /// <param name="kernel">The pipeline.</param>
+    /// <param name="groups">Workgroup counts.</param>
+    /// <param name="push">Push-constant bytes; must match the kernel's size.</param>
+    /// <param name="bindings">Tensors for bindings 0..n-1 with their access.</param>
+    /// <param name="label">Name in profiles (defaults to the kernel name).</param>
+    public void Dispatch(Kernel kernel, (uint X, uint Y, uint Z) groups, ReadOnlySpan<byte> push, ReadOnlySpan<Binding> bindings, string? label)
+    {
+        EnsureRecording();
+        if (bindings.Length != kernel.BufferCount)
+            throw new ArgumentException($"Kernel '{kernel.Name}' takes {kernel.BufferCount} buffers, the dispatch bound {bindings.Length}.");
+        if (push.Length != kernel.PushConstantBytes)
+            throw new ArgumentException($"Kernel '{kernel.Name}' takes {kernel.PushConstantBytes} bytes of push constants, the dispatch passed {push.Length}.");
+        if (groups.X == 0 || groups.Y == 0 || groups.Z == 0) return; // Nothing to do; an empty tensor is legal.
+        if (groups.X > 65535 || groups.Y > 65535 || groups.Z > 65535)
+            throw new ArgumentException($"Kernel '{kernel.Name}' dispatch of {groups} workgroups exceeds the portable limit of 65535 per dimension; " +
+                                        "the kernel's host wrapper must tile the work.");
+
+        Span<HazardTracker.MemoryRange> ranges = stackalloc HazardTracker.MemoryRange[bindings.Length];
+        for (var i = 0; i < bindings.Length; i++)
+        {
+            var t = bindings[i].Tensor;
+            t.EnsureAlive();
+            ranges[i] = new HazardTracker.MemoryRange(t.Block.Id, t.Offset, t.Offset + Math.Max(t.ByteSize, 4), bindings[i].Access != Access.Read);
+        }
+
+        if (_inCurrent == _maxPerBuffer) NextBuffer();
+        if (_hazards.Conflicts(ranges)) RecordBarrier();
+        _hazards.Add(ranges);
+
+        var set = AllocateSet(kernel);
+        WriteSet(set, bindings);
+        _vk.CmdBindPipeline(_current, PipelineBindPoint.Compute, kernel.Pipeline);
+        _vk.CmdBindDescriptorSets(_current, PipelineBindPoint.Compute, kernel.Layout, 0, 1, &set, 0, null);
+        if (push.Length > 0)
+            fixed (byte* p = push)
+                _vk.CmdPushConstants(_current, kernel.Layout, ShaderStageFlags.ComputeBit, 0, (uint)push.Length, p);
+        BeginTiming(label ?? kernel.Name, kernel.Key);
+        _vk.CmdDispatch(_current, groups.X, groups.Y, groups.Z);
+        EndTiming();
+        _inCurrent++;
+        DispatchCount++;
+    }
+
+    /// <summary>Inserts a full compute barrier now (rarely needed: dependencies are found automatically).</summary>
+    public void Barrier()
+    {
+        EnsureRecording();
+        RecordBarrier();
+    }
+
+    /// <summary>
+    /// Submits the recording and waits for it to finish. The first call closes the recording; later calls replay it.
+    /// </summary>
+    public void Submit()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (!_ended)
+        {
+            VkCheck.Ok(_vk.EndCommandBuffer(_current), "vkEndCommandBuffer");
+            _ended = true;
+        }
+        _device.SubmitAndWait(_buffers, $"a step of {DispatchCount} dispatches");
+        if (Profiling) CollectTimings();
+    }
+
+    private void EnsureRecording()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_ended)
+            throw new InvalidOperationException("This recording was submitted and is closed; it can be replayed with Submit(), " +
+                                                "but new work needs a new recorder (GpuDevice.BeginRecording).");
+    }
+
+    private void RecordBarrier()
+    {
+        var barrier = new MemoryBarrier
+        {
+            SType = StructureType.MemoryBarrier,
+            SrcAccessMask = AccessFlags.ShaderWriteBit | AccessFlags.ShaderReadBit | AccessFlags.TransferWriteBit | AccessFlags.TransferReadBit,
+            DstAccessMask = AccessFlags.ShaderReadBit | AccessFlags.ShaderWriteBit | AccessFlags.TransferReadBit | AccessFlags.TransferWriteBit,
+        };
+        const PipelineStageFlags stages = PipelineStageFlags.ComputeShaderBit | PipelineStageFlags.TransferBit;
+        _vk.CmdPipelineBarrier(_current, stages, stages, 0, 1, &barrier, 0, null, 0, null);
+        _hazards.Clear();
+        BarrierCount++;
+    }
+
+    private void StartBuffer()
+    {
+        _current = _device.AllocateCommandBuffer();
+        var begin = new CommandBufferBeginInfo { SType = StructureType.CommandBufferBeginInfo };
+        VkCheck.Ok(_vk.BeginCommandBuffer(_current, &begin), "vkBeginCommandBuffer");
+        _buffers.Add(_current);
+        _inCurrent = 0;
+        if (Profiling) StartTimingBuffer();
+    }
+
+    private void NextBuffer()
+    {
+        VkCheck.Ok(_vk.EndCommandBuffer(_current), "vkEndCommandBuffer");
+        StartBuffer();
+        // Pending hazards stay tracked: a barrier in the new buffer also orders work from earlier submits on this queue.
+    }
+
+    private DescriptorSet AllocateSet(Kernel kernel)
+    {
+        if (_setsLeftInPool == 0)
+        {
+            var size = new DescriptorPoolSize(DescriptorType.StorageBuffer, SetsPerPool * MaxBindingsPerSet);
+            var create = new DescriptorPoolCreateInfo
+            {
+                SType = StructureType.DescriptorPoolCreateInfo,
+                MaxSets = SetsPerPool,
+                PoolSizeCount = 1,
+                PPoolSizes = &size,
+            };
+            DescriptorPool pool;
+            VkCheck.Ok(_vk.CreateDescriptorPool(_device.Handle, &create, null, &pool), "vkCreateDescriptorPool");
+            _pools.Add(pool);
+            _setsLeftInPool = SetsPerPool;
+        }
+        if (kernel.BufferCount > MaxBindingsPerSet)
+            throw new ArgumentException($"Kernel '{kernel.Name}' binds {kernel.BufferCount} buffers; at most {MaxBindingsPerSet} are supported.");
+        var layout = kernel.SetLayout;
+        var allocate = new DescriptorSetAllocateInfo
+        {
+            SType = StructureType.DescriptorSetAllocateInfo,
+            DescriptorPool = _pools[^1],
+            DescriptorSetCount = 1,
+            PSetLayouts = &layout,
+        };
+        DescriptorSet set;
+        VkCheck.Ok(_vk.AllocateDescriptorSets(_device.Handle, &allocate, &set), "vkAllocateDescriptorSets");
+        _setsLeftInPool--;
+        return set;
+    }
+
+    private void WriteSet(DescriptorSet set, ReadOnlySpan<Binding> bindings)
+    {
+        if (bindings.Length == 0) return;
+        var infos = stackalloc DescriptorBufferInfo[bindings.Length];
+        var writes = stackalloc WriteDescriptorSet[bindings.Length];
+        for (var i = 0; i < bindings.Length; i++)
+        {
+            var t = bindings[i].Tensor;
+            infos[i] = new DescriptorBufferInfo(t.Block.Buffer, t.Offset, Math.Max(t.ByteSize, 4));
+            writes[i] = new WriteDescriptorSet
+            {
+                SType = StructureType.WriteDescriptorSet,
+                DstSet = set,
+                DstBinding = (uint)i,
+                DescriptorCount = 1,
+                DescriptorType = DescriptorType.StorageBuffer,
+                PBufferInfo = &infos[i],
+            };
+        }
+        _vk.UpdateDescriptorSets(_device.Handle, (uint)bindings.Length, writes, 0, null);
+    }
+
+    /// <summary>Frees the command buffers, descriptor pools and query pools.</summary>
+    public void Dispose()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        _device.FreeCommandBuffers(_buffers.ToArray());
+        foreach (var pool in _pools) _vk.DestroyDescriptorPool(_device.Handle, pool, null);
+        DisposeTiming();
+    }
+}

@@ -1,0 +1,39 @@
+#version 450
+// Superpixel E-step (SSN): each pixel distributes one unit of mass over the 3x3 grid cells around its own,
+// A[b, j, n] = softmax_j(-||f_n - c_k(j)||^2) over valid slots; invalid slots get 0.
+#include "common.glsl"
+#include "superpixel_grid.glsl"
+layout(local_size_x = 64) in;
+layout(std430, binding = 0) readonly buffer Features { float f[]; };   // [B, C, H*W]
+layout(std430, binding = 1) readonly buffer Centres { float cen[]; };  // [B, C, gh*gw]
+layout(std430, binding = 2) writeonly buffer Assign { float a[]; };    // [B, 9, H*W]
+layout(push_constant) uniform Params { int B; int C; int H; int W; int gh; int gw; } p;
+
+void main() {
+    int N = p.H * p.W;
+    int idx = int(linear_index());
+    if (idx >= p.B * N) return;
+    int b = idx / N, n = idx % N;
+    int hr = home_cell(n / p.W, p.H, p.gh), hc = home_cell(n % p.W, p.W, p.gw);
+    int K = p.gh * p.gw;
+    float logits[9];
+    float best = -3.4e38;
+    for (int j = 0; j < 9; j++) {
+        int k = slot_cell(j, hr, hc, p.gh, p.gw);
+        if (k < 0) { logits[j] = -3.4e38; continue; }
+        float d = 0.0;
+        for (int c = 0; c < p.C; c++) {
+            float diff = f[(b * p.C + c) * N + n] - cen[(b * p.C + c) * K + k];
+            d += diff * diff;
+        }
+        logits[j] = -d;
+        best = max(best, -d);
+    }
+    float total = 0.0;
+    for (int j = 0; j < 9; j++) {
+        float e = logits[j] <= -3.0e38 ? 0.0 : exp(logits[j] - best);
+        logits[j] = e;
+        total += e;
+    }
+    for (int j = 0; j < 9; j++) a[(b * 9 + j) * N + n] = logits[j] / total;
+}

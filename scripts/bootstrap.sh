@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Installs what building and running ClustSeg needs, where it can; otherwise says exactly what to install.
+# Needs: .NET SDK 10, glslc (shader compiler), the Vulkan loader, a Vulkan driver (lavapipe on machines without a
+# GPU), and for the tests the Khronos validation layer.
+set -euo pipefail
+
+need_apt=()
+command -v glslc >/dev/null 2>&1 || need_apt+=(glslc)
+ldconfig -p 2>/dev/null | grep -q 'libvulkan\.so\.1' || need_apt+=(libvulkan1)
+# A driver: any ICD manifest will do; lavapipe (mesa-vulkan-drivers) works everywhere.
+has_file() { for f in "$@"; do [ -e "$f" ] && return 0; done; return 1; }
+has_file /usr/share/vulkan/icd.d/*.json /etc/vulkan/icd.d/*.json || need_apt+=(mesa-vulkan-drivers)
+if [ "${CLUSTSEG_NEED_VALIDATION:-0}" = "1" ]; then
+  has_file /usr/share/vulkan/explicit_layer.d/VkLayer_khronos_validation.json /etc/vulkan/explicit_layer.d/VkLayer_khronos_validation.json \
+    || need_apt+=(vulkan-validationlayers)
+fi
+
+case "$(uname -s)" in
+  Linux)
+    if [ ${#need_apt[@]} -gt 0 ]; then
+      if command -v apt-get >/dev/null 2>&1; then
+        sudo_cmd=""
+        if [ "$(id -u)" -ne 0 ]; then
+          if command -v sudo >/dev/null 2>&1; then sudo_cmd="sudo"; else
+            echo "ClustSeg needs: ${need_apt[*]}. Run as root: apt-get install -y ${need_apt[*]}" >&2; exit 1
+          fi
+        fi
+        echo "Installing ${need_apt[*]} with apt-get..." >&2
+        $sudo_cmd apt-get update -qq >&2
+        DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${need_apt[@]}" >&2
+      else
+        echo "ClustSeg needs: ${need_apt[*]} (Fedora: sudo dnf install glslc vulkan-loader mesa-vulkan-drivers vulkan-validation-layers;" \
+             "Arch: sudo pacman -S shaderc vulkan-icd-loader vulkan-swrast vulkan-validation-layers)." >&2
+        exit 1
+      fi
+    fi
+    ;;
+  Darwin)
+    if [ ${#need_apt[@]} -gt 0 ]; then
+      echo "ClustSeg needs glslc and Vulkan on macOS: brew install shaderc molten-vk vulkan-loader vulkan-validationlayers" \
+           "(or install the Vulkan SDK from https://vulkan.lunarg.com)." >&2
+      exit 1
+    fi
+    ;;
+  *)
+    echo "On Windows install the Vulkan SDK (https://vulkan.lunarg.com; it provides glslc and the validation layer) and a GPU driver." >&2
+    ;;
+esac
+
+if ! command -v dotnet >/dev/null 2>&1 || ! dotnet --list-sdks 2>/dev/null | grep -q '^10\.'; then
+  echo "ClustSeg needs the .NET 10 SDK: https://dotnet.microsoft.com/download/dotnet/10.0" \
+       "(Debian/Ubuntu: Microsoft's package feed, or the dotnet-install.sh script)." >&2
+  exit 1
+fi
