@@ -10,6 +10,6 @@ internal static class ReservedNames
         "Name", "Path", "Parent", "Children", "OwnParameters", "OwnBuffers", "Parameters", "Buffers", "Modules",
         "RegisterChild", "RegisterInternal", "RegisterParameter", "RegisterBuffer", "SaveForBackward",
         "RestoreForBackward", "SavedStateDepth", "ClearSavedState", "Forward", "Backward", "ModelName",
-        "SpecFileName", "SpecSha256", "ToString", "Equals", "GetHashCode", "GetType", "MemberwiseClone", "Finalize",
+        "SpecFileName", "SpecSha256", "StateTensors", "DisplayPath", "ToString", "Equals", "GetHashCode", "GetType", "MemberwiseClone", "Finalize",
     };
 }
