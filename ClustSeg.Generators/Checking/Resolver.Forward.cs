@@ -243,7 +243,15 @@ internal sealed partial class Resolver
             Report(SpecDiagnostics.NotAllowedHere, assign.Value.Span, "Only a call of a block with several outputs can be assigned to '(a, b)'");
             return;
         }
-        LowerTensor(assign.Value, assign, into);
+        TouchNames(assign.Value);
+        if (LowerTensor(assign.Value, assign, into) is not null) return;
+        // Declare the targets anyway, so that later uses do not report them as unknown.
+        foreach (var target in assign.Targets.Where(t => t.Index is null && !tensors.ContainsKey(t.Name) && !members.ContainsKey(t.Name) && !IsScalarInScope(t.Name)))
+        {
+            tensors[target.Name] = new Entry(EntryKind.Value, target.Span, poisoned: true);
+            if (outputNames.Contains(target.Name)) assignedOutputs.Add(target.Name);
+            readNames.Add(target.Name);
+        }
     }
 
     /// <summary>Declares or looks up the targets of an assignment once the callee's outputs are known.</summary>

@@ -48,7 +48,7 @@ internal sealed partial class Resolver
                 Report(SpecDiagnostics.NotCallable, name.Span, name.Name, member.Describe());
                 return null;
             }
-            var child = result.Children[name.Name];
+            if (!result.Children.TryGetValue(name.Name, out var child)) return null;
             if (indices.Count != child.Rank)
             {
                 var usage = child.Rank == 0 ? $"is one layer; call it as {name.Name}(x)" : $"is an array of layers with {child.Rank} ind{(child.Rank == 1 ? "ex" : "ices")}; call it as {name.Name}{string.Concat(Enumerable.Repeat("[i]", child.Rank))}(x)";

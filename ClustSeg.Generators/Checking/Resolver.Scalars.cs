@@ -36,12 +36,47 @@ internal sealed partial class Resolver
             ReportUnknownName(name, candidates);
             return null;
         }
+        if (entry.IsPoisoned) return null;
         if (!entry.IsScalar)
         {
             Report(SpecDiagnostics.TypeMismatch, name.Span, $"'{name.Name}'", "a number or bool here", entry.Describe());
             return null;
         }
         return entry.Type;
+    }
+
+    /// <summary>Marks every name in <paramref name="expr"/> as used, so that an error in a call does not also report its arguments unused.</summary>
+    private void TouchNames(Expr expr)
+    {
+        switch (expr)
+        {
+            case NameExpr name:
+                if (members.ContainsKey(name.Name)) usedMembers.Add(name.Name);
+                else readNames.Add(name.Name);
+                break;
+            case UnaryExpr unary:
+                TouchNames(unary.Operand);
+                break;
+            case BinaryExpr binary:
+                TouchNames(binary.Left);
+                TouchNames(binary.Right);
+                break;
+            case TernaryExpr ternary:
+                TouchNames(ternary.Condition);
+                TouchNames(ternary.Then);
+                TouchNames(ternary.Else);
+                break;
+            case IndexExpr index:
+                TouchNames(index.Target);
+                TouchNames(index.Index);
+                break;
+            case CallExpr call:
+                foreach (var arg in call.Args) TouchNames(arg.Value);
+                break;
+            case ListExpr list:
+                foreach (var item in list.Items) TouchNames(item);
+                break;
+        }
     }
 
     private void ReportUnknownName(NameExpr name, IEnumerable<string> candidates)

@@ -110,6 +110,7 @@ internal sealed partial class Resolver
         if (tensors.TryGetValue(name.Name, out var entry))
         {
             readNames.Add(name.Name);
+            if (entry.IsPoisoned) return null;
             return new ValueRef(entry.Kind == EntryKind.ValueArray ? RefKind.WholeArray : RefKind.Value, name.Name, null, name.Span);
         }
         if (members.TryGetValue(name.Name, out var member))

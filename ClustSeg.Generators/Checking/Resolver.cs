@@ -46,12 +46,16 @@ internal sealed partial class Resolver
 
     private sealed class Entry
     {
-        public Entry(EntryKind kind, SpecSpan span, ScalarType type = ScalarType.Int)
+        public Entry(EntryKind kind, SpecSpan span, ScalarType type = ScalarType.Int, bool poisoned = false)
         {
             Kind = kind;
             Span = span;
             Type = type;
+            IsPoisoned = poisoned;
         }
+
+        /// <summary>Its declaration failed; uses of it report nothing further.</summary>
+        public bool IsPoisoned { get; }
 
         public EntryKind Kind { get; }
 
@@ -138,7 +142,11 @@ internal sealed partial class Resolver
             {
                 case LetMember let:
                     var type = TypeOf(let.Value, ConstructionScope);
-                    if (type is null) break;
+                    if (type is null)
+                    {
+                        DeclareMember(let.Name, let.NameSpan, new Entry(EntryKind.Let, let.NameSpan, ScalarType.Int, poisoned: true));
+                        break;
+                    }
                     if (DeclareMember(let.Name, let.NameSpan, new Entry(EntryKind.Let, let.NameSpan, type.Value)))
                     {
                         result.ScalarMembers[let.Name] = type.Value;
@@ -154,8 +162,10 @@ internal sealed partial class Resolver
                     }
                     break;
                 case ChildMember child:
+                    TouchNames(child.Constructor);
                     var decl = ResolveChild(child, conditions);
-                    if (decl is not null && DeclareMember(child.Name, child.NameSpan, new Entry(EntryKind.Child, child.NameSpan)))
+                    // A layer whose declaration failed is still declared, so its uses report nothing more.
+                    if (DeclareMember(child.Name, child.NameSpan, new Entry(EntryKind.Child, child.NameSpan)) && decl is not null)
                     {
                         result.Children[child.Name] = decl;
                         into.Add(new ChildOp(decl));

@@ -67,6 +67,8 @@ internal sealed class Lexer
             {
                 if (symbol.Text is "(" or "[") nesting++;
                 if (symbol.Text is ")" or "]" && nesting > 0) nesting--;
+                // Braces never occur inside parentheses, so an unclosed '(' ends here and line ends count again.
+                if (symbol.Text is "{" or "}") nesting = 0;
                 tokens.Add(symbol);
             }
             else
