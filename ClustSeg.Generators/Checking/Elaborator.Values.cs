@@ -97,6 +97,7 @@ internal sealed partial class Elaborator
     {
         var ports = callee.Block.Signature.Inputs;
         var calleeFrame = new Frame(callee);
+        var matches = true;
         for (var i = 0; i < ports.Count && i < inputs.Count; i++)
         {
             var port = ports[i];
@@ -105,38 +106,37 @@ internal sealed partial class Elaborator
                 var length = TryEvaluate(port.Length, calleeFrame.Lookup, callee);
                 if (length is not null && length.Int != array.Items.Length)
                 {
+                    matches = false;
                     Report(SpecDiagnostics.InputShapeMismatch, frame.Instance.FilePath, call.Span, port.Name, callee.Block.Signature.Name,
                         $"an array of {length.Int}", $"an array of {array.Items.Length}", frame.Instance.Context);
                 }
-                foreach (var item in array.Items) CheckDeclaredShape(frame, call, callee, calleeFrame, port, item, inputNames[i]);
+                foreach (var item in array.Items) matches &= CheckDeclaredShape(frame, call, callee, calleeFrame, port, item, inputNames[i]);
             }
             else if (port.Length is null)
             {
-                CheckDeclaredShape(frame, call, callee, calleeFrame, port, inputs[i] as Shape, inputNames[i]);
+                matches &= CheckDeclaredShape(frame, call, callee, calleeFrame, port, inputs[i] as Shape, inputNames[i]);
             }
         }
+        // A block fed the wrong shapes would only report the consequences; its outputs stay unknown instead.
+        if (!matches) return callee.Block.Signature.Outputs.Select(o => o.Length is null ? null : (object)ArrayValue.UnknownLength).ToList();
         return RunForward(callee, inputs);
     }
 
-    private void CheckDeclaredShape(Frame frame, CallForwardOp call, Instance callee, Frame calleeFrame, PortDecl port, Shape? actual, string inputName)
+    private bool CheckDeclaredShape(Frame frame, CallForwardOp call, Instance callee, Frame calleeFrame, PortDecl port, Shape? actual, string inputName)
     {
-        if (!port.HasShape || actual is null) return;
+        if (!port.HasShape || actual is null) return true;
         var declared = "[" + string.Join(", ", port.Shape.Select(ExprPrinter.Print)) + "]";
-        void Mismatch() => Report(SpecDiagnostics.InputShapeMismatch, frame.Instance.FilePath, call.Span, port.Name, callee.Block.Signature.Name,
-            declared + DescribeDeclared(port, calleeFrame), $"'{inputName}' {actual}", frame.Instance.Context);
-        if (port.Shape.Count != actual.Rank)
+        var fits = port.Shape.Count == actual.Rank;
+        for (var axis = 0; fits && axis < actual.Rank; axis++)
         {
-            Mismatch();
-            return;
+            if (actual[axis] is { } dim && !Unify(port.Shape[axis], dim, calleeFrame)) fits = false;
         }
-        for (var axis = 0; axis < actual.Rank; axis++)
+        if (!fits)
         {
-            if (actual[axis] is { } dim && !Unify(port.Shape[axis], dim, calleeFrame))
-            {
-                Mismatch();
-                return;
-            }
+            Report(SpecDiagnostics.InputShapeMismatch, frame.Instance.FilePath, call.Span, port.Name, callee.Block.Signature.Name,
+                declared + DescribeDeclared(port, calleeFrame), $"'{inputName}' {actual}", frame.Instance.Context);
         }
+        return fits;
     }
 
     private static string DescribeDeclared(PortDecl port, Frame frame)

@@ -119,14 +119,15 @@ internal sealed partial class Resolver
             return false;
         }
         var property = NameStyle.Pascal(name);
-        if (property == Decl.Name || ReservedNames.Members.Contains(property))
+        string? clash = null;
+        if (property == Decl.Name) clash = $"the class name '{Decl.Name}'";
+        else if (ReservedNames.Members.Contains(property)) clash = $"the member Module.{property}";
+        else if (propertyNames.TryGetValue(property, out var other)) clash = $"'{other}', which also becomes the C# property '{property}'";
+        if (clash is not null)
         {
-            Report(SpecDiagnostics.ReservedName, span, name, property == Decl.Name ? $"the class name '{Decl.Name}'" : $"the member Module.{property}");
-            return false;
-        }
-        if (propertyNames.TryGetValue(property, out var other))
-        {
-            Report(SpecDiagnostics.ReservedName, span, name, $"'{other}', which also becomes the C# property '{property}'");
+            Report(SpecDiagnostics.ReservedName, span, name, clash);
+            // Keep the name known (but unusable) so its uses do not report it as unknown.
+            members[name] = new Entry(entry.Kind, span, entry.Type, poisoned: true);
             return false;
         }
         propertyNames[property] = name;

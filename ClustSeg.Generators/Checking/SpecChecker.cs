@@ -87,9 +87,12 @@ internal static class SpecChecker
         var onCycle = new HashSet<string>();
         foreach (var start in blocks.Keys.OrderBy(k => k, System.StringComparer.Ordinal))
         {
+            if (onCycle.Contains(start)) continue;
             var path = FindPathBack(start, start, blocks, new HashSet<string>());
             if (path is null) continue;
+            // One report per cycle, at its alphabetically first block.
             onCycle.Add(start);
+            onCycle.UnionWith(path);
             var signature = blocks[start].Signature;
             var child = blocks[start].Children.Values.First(c => c.Block?.Name == path[0]);
             diagnostics.Add(DiagnosticInfo.Create(SpecDiagnostics.CompositionCycle, signature.FilePath, child.Syntax.Constructor.Callee.Span,

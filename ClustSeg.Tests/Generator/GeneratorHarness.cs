@@ -43,7 +43,7 @@ internal static class GeneratorHarness
     public static CSharpCompilation Compilation(params string[] sources) =>
         CSharpCompilation.Create(
             "GeneratedModels",
-            sources.Select((s, i) => CSharpSyntaxTree.ParseText(s, new CSharpParseOptions(LanguageVersion.Latest), path: $"user{i}.cs")),
+            sources.Select((s, i) => CSharpSyntaxTree.ParseText(s, new CSharpParseOptions(LanguageVersion.Latest, DocumentationMode.Diagnose), path: $"user{i}.cs")),
             References.Value,
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
 
@@ -52,7 +52,7 @@ internal static class GeneratorHarness
         CSharpGeneratorDriver.Create(
             new[] { new LayerSpecGenerator().AsSourceGenerator() },
             specs.Select(s => (AdditionalText)new SpecText(s.Path, s.Text)),
-            new CSharpParseOptions(LanguageVersion.Latest),
+            new CSharpParseOptions(LanguageVersion.Latest, DocumentationMode.Diagnose),
             optionsProvider: null,
             new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
 
