@@ -57,6 +57,7 @@ public sealed class LayerSpecGenerator : IIncrementalGenerator
 
         context.RegisterSourceOutput(sources, static (output, source) => output.AddSource(source.HintName, source.Text));
     }
-
-    private sealed record GeneratedSource(string HintName, string Text);
 }
+
+/// <summary>One generated file: its hint name and text.</summary>
+internal sealed record GeneratedSource(string HintName, string Text);
