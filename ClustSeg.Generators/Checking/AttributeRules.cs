@@ -12,7 +12,7 @@ internal static class AttributeRules
     private static readonly HashSet<string> Positive = new()
     {
         "in_channels", "out_channels", "kernel", "stride", "dilation", "groups", "channels", "in_features",
-        "out_features", "heads", "rows", "factor", "out_h", "out_w",
+        "out_features", "heads", "rows", "out_h", "out_w",
     };
 
     /// <summary>Reports through <paramref name="fail"/> (attribute name, descriptor, message).</summary>
@@ -22,7 +22,10 @@ internal static class AttributeRules
         {
             var name = pair.Key;
             var value = pair.Value;
-            var positive = Positive.Contains(name) || (name == "dim" && primitive.Rule is ShapeRule.LayerNorm or ShapeRule.RowEmbedding);
+            // 'dim' is a size for layer_norm but an axis for softmax; 'factor' a size for resize but any number for scale.
+            var positive = Positive.Contains(name) ||
+                (name == "dim" && primitive.Rule is ShapeRule.LayerNorm or ShapeRule.RowEmbedding) ||
+                (name == "factor" && primitive.Rule == ShapeRule.ResizeFactor);
             if (positive && value.Int < 1) fail(name, SpecDiagnostics.InvalidValue, $"'{layer}' needs {name} >= 1, but it is {value.Int}");
             if (name == "padding" && value.Int < 0) fail(name, SpecDiagnostics.InvalidValue, $"'{layer}' needs padding >= 0, but it is {value.Int}");
             if (name == "eps" && !(value.Number > 0)) fail(name, SpecDiagnostics.InvalidValue, $"'{layer}' needs eps > 0, but it is {value}");
