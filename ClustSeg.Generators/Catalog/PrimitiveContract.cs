@@ -57,7 +57,7 @@ internal static class PrimitiveContract
     private static string Format(object value) => value switch
     {
         bool flag => flag ? "true" : "false",
-        double number => number.ToString("R", CultureInfo.InvariantCulture),
+        double number => number.ToString("R", CultureInfo.InvariantCulture).Replace("E-0", "e-").Replace("E", "e"),
         _ => System.Convert.ToString(value, CultureInfo.InvariantCulture)!,
     };
 }
