@@ -226,7 +226,8 @@ internal sealed partial class Elaborator
         var values = new Dictionary<string, Scalar>();
         foreach (var arg in args)
         {
-            var value = TryEvaluate(arg.Value, arg.IsDefault ? _ => null : lookup, instance);
+            // Block defaults are constants; a primitive default taken from another argument (max_pool's stride) uses its names.
+            var value = TryEvaluate(arg.Value, lookup, instance);
             if (value is null) return null;
             values[arg.Name] = value.ConvertTo(arg.Type);
         }

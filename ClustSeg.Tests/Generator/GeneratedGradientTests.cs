@@ -10,7 +10,8 @@ namespace ClustSeg.Tests.Generator;
 /// <summary>
 /// Runs a generated model on the device with the host reference layers and checks its whole Backward against
 /// central finite differences of its Forward: gradients summed where values fan out, a layer shared by two calls
-/// and by every iteration of a repeat loop, a block with two inputs and two outputs, arrays, concat, a layer array.
+/// and by every iteration of a repeat loop, a block with two inputs and two outputs, a block taking and returning
+/// arrays, concat, a layer array.
 /// </summary>
 public sealed class GeneratedGradientTests(VulkanFixture fixture) : VulkanTest(fixture)
 {
@@ -27,8 +28,19 @@ public sealed class GeneratedGradientTests(VulkanFixture fixture) : VulkanTest(f
             }
         }
 
+        block Pair(dim: int) {
+            f = linear(dim, dim)
+
+            forward(items[2]) -> (joined, each[2]) {
+                joined = items[0] + f(items[1])
+                each[0] = relu(items[0])
+                each[1] = items[1] * 3.0
+            }
+        }
+
         model Net(dim: int = 3, steps: int = 2, width: int = 2) {
             mix = Mix(dim)
+            pair = Pair(dim)
             shared = linear(dim, dim)
             heads[i in 0..width] = linear(dim, 2)
 
@@ -41,7 +53,8 @@ public sealed class GeneratedGradientTests(VulkanFixture fixture) : VulkanTest(f
                 var parts[2]
                 parts[0] = h
                 parts[1] = s
-                out = concat(parts[0], parts[1]) * 2.0
+                (j, e) = pair(parts)
+                out = concat(parts[0], parts[1], j, e[1]) * 2.0
                 for i in 0..width {
                     logits[i] = heads[i](h)
                 }
@@ -66,7 +79,7 @@ public sealed class GeneratedGradientTests(VulkanFixture fixture) : VulkanTest(f
         var (model, type) = BuildModel();
         ModuleState.Initialize(model, Device, seed: 5);
         var x = Device.Upload("x", Numerics.Random(12, seed: 1), 2, 2, 3);
-        var outWeights = Numerics.Random(24, seed: 2);
+        var outWeights = Numerics.Random(48, seed: 2);
         var logitWeights = new[] { Numerics.Random(8, seed: 3), Numerics.Random(8, seed: 4) };
         using var recorder = Device.BeginRecording();
         var accumulator = new HostGradientAccumulator();
@@ -82,10 +95,10 @@ public sealed class GeneratedGradientTests(VulkanFixture fixture) : VulkanTest(f
         }
 
         var (output, logits) = Forward(type, model, training, x);
-        Assert.Equal([2, 4, 3], output.Shape);
+        Assert.Equal([2, 8, 3], output.Shape);
         Assert.Equal([2, 2, 2], logits[1].Shape);
         var dx = (Tensor?)type.GetMethod("Backward")!.Invoke(model, [training,
-            Device.Upload("dout", outWeights, 2, 4, 3),
+            Device.Upload("dout", outWeights, 2, 8, 3),
             logitWeights.Select((w, i) => (Tensor?)Device.Upload($"dlogits{i}", w, 2, 2, 2)).ToArray()]);
 
         Assert.All(model.Modules(), m => Assert.Equal(0, m.SavedStateDepth));
