@@ -1,0 +1,59 @@
+using System.Text.Json;
+using ClustSeg.Runtime.Nn.Safetensors;
+using ClustSeg.Runtime.Vulkan;
+
+namespace ClustSeg.Runtime.Nn;
+
+/// <summary>Saves and loads a model's parameters and buffers as a safetensors file named by their dotted paths.</summary>
+public static class Checkpoint
+{
+    /// <summary>The metadata keys clustseg.md fixes: model, task, class_names, thing_ids, spec_sha256.</summary>
+    public static Dictionary<string, string> Metadata(string model, string task, IReadOnlyList<string> classNames, IReadOnlyList<int> thingIds, string specSha256) => new()
+    {
+        ["model"] = model,
+        ["task"] = task,
+        ["class_names"] = JsonSerializer.Serialize(classNames),
+        ["thing_ids"] = JsonSerializer.Serialize(thingIds),
+        ["spec_sha256"] = specSha256,
+    };
+
+    /// <summary>Downloads every parameter and buffer and writes them (atomically) to <paramref name="path"/>.</summary>
+    public static void Save(Module model, GpuDevice device, string path, IReadOnlyDictionary<string, string>? metadata = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(device);
+        var tensors = model.StateTensors().Select(t => new SafetensorsTensor(t.Path, t.Shape.ToArray(), device.Download<float>(t.Value)));
+        SafetensorsFile.Write(path, tensors, metadata);
+    }
+
+    /// <summary>Reads <paramref name="path"/>, checks it against the model, and uploads every tensor; returns the file's metadata.</summary>
+    /// <exception cref="CheckpointMismatchException">Names or shapes differ; the message lists every difference.</exception>
+    public static IReadOnlyDictionary<string, string> Load(Module model, GpuDevice device, string path)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(device);
+        var file = SafetensorsFile.Read(path);
+        var byName = Verify(model, file, path);
+        ModuleState.Allocate(model, device);
+        foreach (var tensor in model.StateTensors()) device.Upload<float>(tensor.Value, byName[tensor.Path].Data);
+        return file.Metadata;
+    }
+
+    /// <summary>Checks that the file holds exactly the model's tensors with the model's shapes; returns them by name.</summary>
+    public static IReadOnlyDictionary<string, SafetensorsTensor> Verify(Module model, SafetensorsFile file, string path)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(file);
+        var found = file.Tensors.ToDictionary(t => t.Name, StringComparer.Ordinal);
+        var expected = model.StateTensors().ToList();
+        var missing = expected.Where(t => !found.ContainsKey(t.Path)).Select(t => t.Path).ToList();
+        var names = new HashSet<string>(expected.Select(t => t.Path), StringComparer.Ordinal);
+        var unexpected = file.Tensors.Where(t => !names.Contains(t.Name)).Select(t => t.Name).ToList();
+        var wrongShapes = expected
+            .Where(t => found.TryGetValue(t.Path, out var f) && !f.Shape.SequenceEqual(t.Shape))
+            .Select(t => $"{t.Path}: expected [{string.Join(", ", t.Shape)}], found {found[t.Path].ShapeText}")
+            .ToList();
+        if (missing.Count + unexpected.Count + wrongShapes.Count > 0) throw new CheckpointMismatchException(path, missing, unexpected, wrongShapes);
+        return found;
+    }
+}
