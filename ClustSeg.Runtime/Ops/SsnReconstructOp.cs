@@ -13,12 +13,17 @@ namespace ClustSeg.Runtime.Ops;
 /// </summary>
 public static class SsnReconstructOp
 {
+    private const int Neighbours = 9;
+
+    [System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Sequential)]
+    private readonly record struct Push(int Batch, int Channels, int Height, int Width, int GridH, int GridW);
+
     private const uint GroupSize = 64;
     private const string Op = "SsnReconstruct";
 
     /// <summary>
     /// Records <paramref name="reconstruction"/> [B, T, H, W] from <paramref name="assignment"/> [B, 9, H, W] (of
-    /// <see cref="SuperpixelEmOp.SuperpixelEmStep"/>; [B, 9, H * W] is accepted too) and <paramref name="targets"/>; <paramref name="cellValues"/>
+    /// <see cref="SuperpixelAssignOp.SuperpixelAssign"/>; [B, 9, H * W] is accepted too) and <paramref name="targets"/>; <paramref name="cellValues"/>
     /// [B, T, gh * gw] and <paramref name="mass"/> [B, gh * gw] receive the per-superpixel means and masses
     /// (backward reads them).
     /// </summary>
@@ -42,7 +47,7 @@ public static class SsnReconstructOp
     /// Records the backward to the assignment: writes (or, with <paramref name="accumulate"/>, adds to)
     /// <paramref name="assignmentGrad"/> [B, 9, H, W] from <paramref name="reconstructionGrad"/> [B, T, H, W], so the
     /// label and compactness terms can share one assignment gradient for
-    /// <see cref="SuperpixelEmOp.SuperpixelEmStepBackward"/>. Temporaries from <c>Device.Scratch</c>: [B, T, gh * gw]
+    /// <see cref="SuperpixelAssignOp.SuperpixelAssignBackward"/>. Temporaries from <c>Device.Scratch</c>: [B, T, gh * gw]
     /// and [B, gh * gw].
     /// </summary>
     public static void SsnReconstructBackward(this CommandRecorder recorder, Tensor assignment, Tensor targets, int gridH, int gridW,
@@ -65,10 +70,10 @@ public static class SsnReconstructOp
         bindings[7] = Binding.Read(cellDot);
         bindings[8] = accumulate ? Binding.ReadWrite(assignmentGrad) : Binding.Write(assignmentGrad);
         recorder.Dispatch(Kernel(recorder, "ssn_reconstruct_backward", 9, 2, labels, accumulate),
-            Groups.For1D(assignment.ElementCount / SuperpixelEmOp.Neighbours, GroupSize), push, bindings);
+            Groups.For1D(assignment.ElementCount / Neighbours, GroupSize), push, bindings);
     }
 
-    private static (SuperpixelEmOp.Push Push, bool Labels) Check(string op, Tensor assignment, Tensor targets, int gridH, int gridW,
+    private static (Push Push, bool Labels) Check(string op, Tensor assignment, Tensor targets, int gridH, int gridW,
         Tensor cellValues, Tensor mass, Tensor reconstruction, string reconstructionName)
     {
         ShapeCheck.Rank(op, reconstructionName, reconstruction, 4);
@@ -80,18 +85,18 @@ public static class SsnReconstructOp
         ShapeCheck.That(gridH >= 1 && gridW >= 1 && gridH <= height && gridW <= width, op,
             $"the superpixel grid {gridH}x{gridW} must have at least one cell and no more cells per side than 'assignment' [{assignment.ShapeText}] has pixels.");
         // [B, 9, H, W] as SuperpixelEmStep writes it, or the same memory as [B, 9, H * W] (SuperpixelAssign's layout).
-        ShapeCheck.That(assignment.Shape.SequenceEqual([batch, SuperpixelEmOp.Neighbours, height, width])
-                        || assignment.Shape.SequenceEqual([batch, SuperpixelEmOp.Neighbours, height * width]), op,
+        ShapeCheck.That(assignment.Shape.SequenceEqual([batch, Neighbours, height, width])
+                        || assignment.Shape.SequenceEqual([batch, Neighbours, height * width]), op,
             $"'assignment' ({assignment.Name}) must have shape [{batch}x9x{height}x{width}] or [{batch}x9x{height * width}] to match " +
             $"'{reconstructionName}' [{reconstruction.ShapeText}], got [{assignment.ShapeText}].");
         ShapeCheck.Exactly(op, "cellValues", cellValues, batch, channels, gridH * gridW);
         ShapeCheck.Exactly(op, "mass", mass, batch, gridH * gridW);
-        return (new SuperpixelEmOp.Push(batch, channels, height, width, gridH, gridW), labels);
+        return (new Push(batch, channels, height, width, gridH, gridW), labels);
     }
 
     private static Kernel Kernel(CommandRecorder recorder, string shader, int buffers, uint stage, bool labels, bool? accumulate) =>
         recorder.Device.GetKernel(accumulate is null
-            ? new KernelSpec(shader, buffers, System.Runtime.InteropServices.Marshal.SizeOf<SuperpixelEmOp.Push>(), GroupSize, stage, SpecConstant.Bool(labels))
-            : new KernelSpec(shader, buffers, System.Runtime.InteropServices.Marshal.SizeOf<SuperpixelEmOp.Push>(), GroupSize, stage,
+            ? new KernelSpec(shader, buffers, System.Runtime.InteropServices.Marshal.SizeOf<Push>(), GroupSize, stage, SpecConstant.Bool(labels))
+            : new KernelSpec(shader, buffers, System.Runtime.InteropServices.Marshal.SizeOf<Push>(), GroupSize, stage,
                 SpecConstant.Bool(labels), SpecConstant.Bool(accumulate.Value)));
 }

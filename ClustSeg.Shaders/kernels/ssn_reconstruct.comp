@@ -7,7 +7,7 @@
 // LABELS false: targets are float [B, T, H, W] (e.g. scaled (y, x) for the compactness term). LABELS true: targets
 // are int32 labels [B, H, W], read as one-hot over T classes; labels outside [0, T) are all-zero rows.
 #include "common.glsl"
-#include "superpixel_neighbourhood.glsl"
+#include "superpixel_grid.glsl"
 layout(local_size_x_id = 0) in;
 layout(constant_id = 1) const uint STAGE = 0;
 layout(constant_id = 2) const bool LABELS = false;
@@ -37,15 +37,15 @@ void cellMeans(uint i) {
     uint gy = g / p.gridW;
     uint gx = g % p.gridW;
     uint plane = p.height * p.width;
-    uint yEnd = firstPixelOfCell(min(gy + 2, p.gridH), p.height, p.gridH);
-    uint xEnd = firstPixelOfCell(min(gx + 2, p.gridW), p.width, p.gridW);
+    uint yEnd = uint(first_row_of_cell(int(min(gy + 2, p.gridH)), int(p.height), int(p.gridH)));
+    uint xEnd = uint(first_row_of_cell(int(min(gx + 2, p.gridW)), int(p.width), int(p.gridW)));
     float weighted = 0.0;
     float total = 0.0;
-    for (uint y = firstPixelOfCell(max(gy, 1) - 1, p.height, p.gridH); y < yEnd; y++) {
+    for (uint y = uint(first_row_of_cell(int(max(gy, 1) - 1), int(p.height), int(p.gridH))); y < yEnd; y++) {
         uint cy = y * p.gridH / p.height;
-        for (uint x = firstPixelOfCell(max(gx, 1) - 1, p.width, p.gridW); x < xEnd; x++) {
-            uint j = slotOf(gy, gx, cy, x * p.gridW / p.width);
-            float a = assignment[(b * NEIGHBOURS + j) * plane + y * p.width + x];
+        for (uint x = uint(first_row_of_cell(int(max(gx, 1) - 1), int(p.width), int(p.gridW))); x < xEnd; x++) {
+            uint j = uint(cell_slot(int(gy), int(gx), int(cy), int(x * p.gridW / p.width)));
+            float a = assignment[(b * 9u + j) * plane + y * p.width + x];
             weighted += a * target(b, t, y * p.width + x);
             total += a;
         }
@@ -62,9 +62,9 @@ void reconstruct(uint i) {
     uint b = bt / p.channels;
     uint cells = p.gridH * p.gridW;
     float value = 0.0;
-    for (uint j = 0; j < NEIGHBOURS; j++) {
-        int g = neighbourCell(q / p.width, q % p.width, j, p.height, p.width, p.gridH, p.gridW);
-        if (g >= 0) value += assignment[(b * NEIGHBOURS + j) * plane + q] * cellValues[bt * cells + uint(g)];
+    for (uint j = 0; j < 9u; j++) {
+        int g = slot_cell(int(j), home_cell(int(q / p.width), int(p.height), int(p.gridH)), home_cell(int(q % p.width), int(p.width), int(p.gridW)), int(p.gridH), int(p.gridW));
+        if (g >= 0) value += assignment[(b * 9u + j) * plane + q] * cellValues[bt * cells + uint(g)];
     }
     recon[i] = value;
 }

@@ -5,7 +5,7 @@
 // Three dispatches, chosen by STAGE: 0 per (batch, channel, cell) dV; 1 per (batch, cell) cellDot = dV . V;
 // 2 per pixel dA, written (or added, ACCUMULATE) to assignmentGrad, 0 for neighbours beyond the border.
 #include "common.glsl"
-#include "superpixel_neighbourhood.glsl"
+#include "superpixel_grid.glsl"
 layout(local_size_x_id = 0) in;
 layout(constant_id = 1) const uint STAGE = 0;
 layout(constant_id = 2) const bool LABELS = false;
@@ -33,14 +33,14 @@ void cellGradients(uint i) {
     uint gy = g / p.gridW;
     uint gx = g % p.gridW;
     uint plane = p.height * p.width;
-    uint yEnd = firstPixelOfCell(min(gy + 2, p.gridH), p.height, p.gridH);
-    uint xEnd = firstPixelOfCell(min(gx + 2, p.gridW), p.width, p.gridW);
+    uint yEnd = uint(first_row_of_cell(int(min(gy + 2, p.gridH)), int(p.height), int(p.gridH)));
+    uint xEnd = uint(first_row_of_cell(int(min(gx + 2, p.gridW)), int(p.width), int(p.gridW)));
     float grad = 0.0;
-    for (uint y = firstPixelOfCell(max(gy, 1) - 1, p.height, p.gridH); y < yEnd; y++) {
+    for (uint y = uint(first_row_of_cell(int(max(gy, 1) - 1), int(p.height), int(p.gridH))); y < yEnd; y++) {
         uint cy = y * p.gridH / p.height;
-        for (uint x = firstPixelOfCell(max(gx, 1) - 1, p.width, p.gridW); x < xEnd; x++) {
-            uint j = slotOf(gy, gx, cy, x * p.gridW / p.width);
-            grad += assignment[(b * NEIGHBOURS + j) * plane + y * p.width + x] * reconGrad[bt * plane + y * p.width + x];
+        for (uint x = uint(first_row_of_cell(int(max(gx, 1) - 1), int(p.width), int(p.gridW))); x < xEnd; x++) {
+            uint j = uint(cell_slot(int(gy), int(gx), int(cy), int(x * p.gridW / p.width)));
+            grad += assignment[(b * 9u + j) * plane + y * p.width + x] * reconGrad[bt * plane + y * p.width + x];
         }
     }
     cellGrad[i] = grad;
@@ -63,8 +63,8 @@ void pixelGradients(uint i) {
     uint q = i % plane;
     uint cells = p.gridH * p.gridW;
     int label = LABELS ? labels[i] : -1;
-    for (uint j = 0; j < NEIGHBOURS; j++) {
-        int g = neighbourCell(q / p.width, q % p.width, j, p.height, p.width, p.gridH, p.gridW);
+    for (uint j = 0; j < 9u; j++) {
+        int g = slot_cell(int(j), home_cell(int(q / p.width), int(p.height), int(p.gridH)), home_cell(int(q % p.width), int(p.width), int(p.gridW)), int(p.gridH), int(p.gridW));
         float grad = 0.0;
         if (g >= 0) {
             float direct = 0.0;
@@ -77,7 +77,7 @@ void pixelGradients(uint i) {
             if (LABELS && label >= 0 && uint(label) < p.channels) targetDot = cellGrad[(b * p.channels + uint(label)) * cells + uint(g)];
             grad = direct + (targetDot - cellDot[b * cells + uint(g)]) / (mass[b * cells + uint(g)] + MASS_EPSILON);
         }
-        uint at = (b * NEIGHBOURS + j) * plane + q;
+        uint at = (b * 9u + j) * plane + q;
         assignmentGrad[at] = ACCUMULATE ? assignmentGrad[at] + grad : grad;
     }
 }

@@ -4,7 +4,7 @@ using ClustSeg.Tests.Support;
 namespace ClustSeg.Tests.Kernels;
 
 /// <summary>
-/// The SSN training loss assembled from its kernels (EM step, reconstructions of labels and of (y, x), label loss,
+/// The SSN training loss assembled from its kernels (E-step, reconstructions of labels and of (y, x), label loss,
 /// compactness), with the backward chained through the shared assignment gradient, against finite differences of a
 /// plain double-precision transcription of the whole loss.
 /// </summary>
@@ -81,9 +81,8 @@ public sealed class SsnLossPipelineTests(VulkanFixture fixture) : VulkanTest(fix
         var ct = Device.Upload("c", c, 1, Channels, Cells);
         var labelsT = Device.UploadInt("labels", labels, 1, H, W);
         var coordsT = Device.Upload("xy", coords, 1, 2, H, W);
-        var a = Device.Poisoned("a", 1, 9, H, W);
-        var newCentres = Device.Poisoned("c'", 1, Channels, Cells);
-        var emMass = Device.Poisoned("em.mass", 1, Cells);
+        var grid = new SuperpixelGrid(GridH, GridW);
+        var a = Device.Poisoned("a", 1, 9, Plane);
         var labelCells = Device.Poisoned("label.cells", 1, Classes, Cells);
         var labelMass = Device.Poisoned("label.mass", 1, Cells);
         var reconLabels = Device.Poisoned("recon.labels", 1, Classes, H, W);
@@ -95,13 +94,13 @@ public sealed class SsnLossPipelineTests(VulkanFixture fixture) : VulkanTest(fix
         var compactLoss = Device.Poisoned("compact.loss", 1);
         var dReconLabels = Device.Poisoned("d.recon.labels", 1, Classes, H, W);
         var dReconXy = Device.Poisoned("d.recon.xy", 1, 2, H, W);
-        var dA = Device.Poisoned("d.a", 1, 9, H, W);
-        var dNewCentres = Device.Poisoned("d.c'", 1, Channels, Cells);
+        var dA = Device.Poisoned("d.a", 1, 9, Plane);
+        var dz = Device.Poisoned("d.z", 1, 9, Plane);
         var df = Device.Poisoned("d.f", 1, Channels, H, W);
         var dc = Device.Poisoned("d.c", 1, Channels, Cells);
         using (var recorder = Device.BeginRecording())
         {
-            recorder.SuperpixelEmStep(ft, ct, GridH, GridW, a, newCentres, emMass);
+            recorder.SuperpixelAssign(ft, ct, grid, a);
             recorder.SsnReconstruct(a, labelsT, GridH, GridW, labelCells, labelMass, reconLabels);
             recorder.SsnReconstruct(a, coordsT, GridH, GridW, xyCells, xyMass, reconXy);
             recorder.SsnLabelLoss(reconLabels, labelsT, labelLoss, labelled);
@@ -110,8 +109,7 @@ public sealed class SsnLossPipelineTests(VulkanFixture fixture) : VulkanTest(fix
             recorder.MseLossBackward(reconXy, coordsT, Device.Upload("w.compact", [CompactWeight], 1), dReconXy);
             recorder.SsnReconstructBackward(a, labelsT, GridH, GridW, labelCells, labelMass, dReconLabels, dA, accumulate: false);
             recorder.SsnReconstructBackward(a, coordsT, GridH, GridW, xyCells, xyMass, dReconXy, dA, accumulate: true);
-            recorder.Fill(dNewCentres, 0f); // the loss reads only the assignment, not the updated centres
-            recorder.SuperpixelEmStepBackward(ft, ct, GridH, GridW, a, newCentres, emMass, dNewCentres, dA, df, dc);
+            recorder.SuperpixelAssignBackward(ft, ct, grid, a, dA, dz, df, dc, accumulate: false);
             recorder.Submit();
         }
         var total = LabelWeight * Device.Read(labelLoss)[0] + CompactWeight * Device.Read(compactLoss)[0];
