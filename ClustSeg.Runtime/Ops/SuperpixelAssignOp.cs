@@ -14,14 +14,14 @@ public static class SuperpixelAssignOp
     private const string Op = "superpixel_assign";
     private const uint GroupSize = 64;
 
-    /// <summary>Most feature channels the kernels accept (SUPERPIXEL_MAX_CHANNELS in superpixel_grid.glsl).</summary>
+    /// <summary>Most feature channels the kernels accept (one pipeline per channel count; larger counts spill registers).</summary>
     public const int MaxChannels = 64;
 
     [StructLayout(LayoutKind.Sequential)]
-    private readonly record struct Push(int B, int C, int H, int W, int Gh, int Gw);
+    private readonly record struct Push(int B, int H, int W, int Gh, int Gw);
 
     [StructLayout(LayoutKind.Sequential)]
-    private readonly record struct BackwardPush(int B, int C, int H, int W, int Gh, int Gw, int Accumulate);
+    private readonly record struct BackwardPush(int B, int H, int W, int Gh, int Gw, int Accumulate);
 
     /// <summary>Records A = softmax over 9 slots of -||f - c||^2.</summary>
     /// <param name="recorder">Recording to append to.</param>
@@ -32,8 +32,8 @@ public static class SuperpixelAssignOp
     public static void SuperpixelAssign(this CommandRecorder recorder, Tensor features, Tensor centres, SuperpixelGrid grid, Tensor assign)
     {
         var (b, c, h, w) = Check(features, centres, grid, assign);
-        var kernel = recorder.Device.GetKernel(new KernelSpec("superpixel_assign", 3, 24));
-        recorder.Dispatch(kernel, SuperpixelGrid.PixelTiles(b, h, w), new Push(b, c, h, w, grid.Rows, grid.Cols),
+        var kernel = recorder.Device.GetKernel(new KernelSpec("superpixel_assign", 3, 20, SpecConstant.Int(c)));
+        recorder.Dispatch(kernel, SuperpixelGrid.PixelTiles(b, h, w), new Push(b, h, w, grid.Rows, grid.Cols),
             Binding.Read(features), Binding.Read(centres), Binding.Write(assign));
     }
 
@@ -49,12 +49,12 @@ public static class SuperpixelAssignOp
         ShapeCheck.Same(Op, "logitGrad", logitGrad, "assign", assign);
         ShapeCheck.Same(Op, "gradFeatures", gradFeatures, "features", features);
         ShapeCheck.Same(Op, "gradCentres", gradCentres, "centres", centres);
-        var push = new BackwardPush(b, c, h, w, grid.Rows, grid.Cols, accumulate ? 1 : 0);
-        var pixelPass = recorder.Device.GetKernel(new KernelSpec("superpixel_assign_backward", 6, 28, SpecConstant.Int(0), 8, 8));
+        var push = new BackwardPush(b, h, w, grid.Rows, grid.Cols, accumulate ? 1 : 0);
+        var pixelPass = recorder.Device.GetKernel(new KernelSpec("superpixel_assign_backward", 6, 24, SpecConstant.Int(c), SpecConstant.Int(0), 8, 8));
         recorder.Dispatch(pixelPass, SuperpixelGrid.PixelTiles(b, h, w), push,
             Binding.Read(features), Binding.Read(centres), Binding.Read(assign), Binding.Read(gradAssign),
             Binding.Write(logitGrad), accumulate ? Binding.ReadWrite(gradFeatures) : Binding.Write(gradFeatures));
-        var cellPass = recorder.Device.GetKernel(new KernelSpec("superpixel_assign_backward", 6, 28, SpecConstant.Int(1), GroupSize, 1));
+        var cellPass = recorder.Device.GetKernel(new KernelSpec("superpixel_assign_backward", 6, 24, SpecConstant.Int(c), SpecConstant.Int(1), GroupSize, 1));
         recorder.Dispatch(cellPass, Groups.For1D((long)b * grid.Cells, GroupSize), push,
             Binding.Read(features), Binding.Read(centres), Binding.Read(assign), Binding.Read(gradAssign),
             Binding.Read(logitGrad), accumulate ? Binding.ReadWrite(gradCentres) : Binding.Write(gradCentres));

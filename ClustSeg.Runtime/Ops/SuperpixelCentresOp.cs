@@ -14,17 +14,17 @@ public static class SuperpixelCentresOp
     private const string Op = "superpixel_centres";
     private const uint GroupSize = 64;
 
-    /// <summary>Most feature channels the kernels accept (SUPERPIXEL_MAX_CHANNELS in superpixel_grid.glsl).</summary>
+    /// <summary>Most feature channels the kernels accept (one pipeline per channel count; larger counts spill registers).</summary>
     public const int MaxChannels = 64;
 
     /// <summary>Added to the assignment mass before dividing, so an empty cell gives a zero centre, not NaN.</summary>
     public const float MassEpsilon = 1e-6f;
 
     [StructLayout(LayoutKind.Sequential)]
-    private readonly record struct Push(int B, int C, int H, int W, int Gh, int Gw, float Eps);
+    private readonly record struct Push(int B, int H, int W, int Gh, int Gw, float Eps);
 
     [StructLayout(LayoutKind.Sequential)]
-    private readonly record struct BackwardPush(int B, int C, int H, int W, int Gh, int Gw, float Eps, int Accumulate);
+    private readonly record struct BackwardPush(int B, int H, int W, int Gh, int Gw, float Eps, int Accumulate);
 
     /// <summary>Records c_k = sum A f / (sum A + eps) and the mass sum A per cell.</summary>
     /// <param name="recorder">Recording to append to.</param>
@@ -36,8 +36,8 @@ public static class SuperpixelCentresOp
     public static void SuperpixelCentres(this CommandRecorder recorder, Tensor features, Tensor assign, SuperpixelGrid grid, Tensor centres, Tensor mass)
     {
         var (b, c, h, w) = Check(features, assign, grid, centres, mass);
-        var kernel = recorder.Device.GetKernel(new KernelSpec("superpixel_centres", 4, 28));
-        recorder.Dispatch(kernel, Groups.For1D((long)b * grid.Cells, GroupSize), new Push(b, c, h, w, grid.Rows, grid.Cols, MassEpsilon),
+        var kernel = recorder.Device.GetKernel(new KernelSpec("superpixel_centres", 4, 24, SpecConstant.Int(c)));
+        recorder.Dispatch(kernel, Groups.For1D((long)b * grid.Cells, GroupSize), new Push(b, h, w, grid.Rows, grid.Cols, MassEpsilon),
             Binding.Read(features), Binding.Read(assign), Binding.Write(centres), Binding.Write(mass));
     }
 
@@ -49,8 +49,8 @@ public static class SuperpixelCentresOp
         ShapeCheck.Same(Op, "gradCentres", gradCentres, "centres", centres);
         ShapeCheck.Same(Op, "gradAssign", gradAssign, "assign", assign);
         ShapeCheck.Same(Op, "gradFeatures", gradFeatures, "features", features);
-        var kernel = recorder.Device.GetKernel(new KernelSpec("superpixel_centres_backward", 7, 32));
-        recorder.Dispatch(kernel, SuperpixelGrid.PixelTiles(b, h, w), new BackwardPush(b, c, h, w, grid.Rows, grid.Cols, MassEpsilon, accumulate ? 1 : 0),
+        var kernel = recorder.Device.GetKernel(new KernelSpec("superpixel_centres_backward", 7, 28, SpecConstant.Int(c)));
+        recorder.Dispatch(kernel, SuperpixelGrid.PixelTiles(b, h, w), new BackwardPush(b, h, w, grid.Rows, grid.Cols, MassEpsilon, accumulate ? 1 : 0),
             Binding.Read(features), Binding.Read(assign), Binding.Read(centres), Binding.Read(mass), Binding.Read(gradCentres),
             Binding.Write(gradAssign), accumulate ? Binding.ReadWrite(gradFeatures) : Binding.Write(gradFeatures));
     }

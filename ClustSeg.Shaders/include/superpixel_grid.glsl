@@ -28,7 +28,4 @@ int slot_cell(int j, int hr, int hc, int gh, int gw) {
 // Slot under which a pixel with home (hr, hc) sees cell (r, c); caller guarantees |r-hr|,|c-hc| <= 1.
 int cell_slot(int r, int c, int hr, int hc) { return (r - hr + 1) * 3 + (c - hc + 1); }
 
-// Upper bound on feature channels of the superpixel kernels (they keep one accumulator per channel in registers).
-#define SUPERPIXEL_MAX_CHANNELS 64
-
 #endif

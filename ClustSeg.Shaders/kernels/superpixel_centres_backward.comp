@@ -3,6 +3,8 @@
 // with s = 1/(m_k + eps): dA_j = s * (dC_k . f_n) - s * (dC_k . c_k), and dF[:, n] (+)= sum_j A_j s dC_k.
 #include "common.glsl"
 #include "superpixel_grid.glsl"
+// Feature channels, fixed per pipeline so the channel loops unroll and per-channel values stay in registers.
+layout(constant_id = 0) const int CHANNELS = 5;
 layout(local_size_x = 8, local_size_y = 8) in;
 layout(std430, binding = 0) readonly buffer Features { float f[]; };   // [B, C, N]
 layout(std430, binding = 1) readonly buffer Assign { float a[]; };     // [B, 9, N]
@@ -11,7 +13,7 @@ layout(std430, binding = 3) readonly buffer Mass { float mass[]; };    // [B, K]
 layout(std430, binding = 4) readonly buffer GradCentres { float dc[]; };// [B, C, K]
 layout(std430, binding = 5) writeonly buffer GradAssign { float da[]; };// [B, 9, N]
 layout(std430, binding = 6) buffer GradFeatures { float df[]; };       // [B, C, N]
-layout(push_constant) uniform Params { int B; int C; int H; int W; int gh; int gw; float eps; int accumulate; } p;
+layout(push_constant) uniform Params { int B; int H; int W; int gh; int gw; float eps; int accumulate; } p;
 
 void main() {
     int N = p.H * p.W, K = p.gh * p.gw;
@@ -27,17 +29,17 @@ void main() {
         grad_a[j] = 0.0;
         scale[j] = cells[j] < 0 ? 0.0 : 1.0 / (mass[b * K + cells[j]] + p.eps);
     }
-    for (int c = 0; c < p.C; c++) {
-        float fv = f[(b * p.C + c) * N + n];
+    for (int c = 0; c < CHANNELS; c++) {
+        float fv = f[(b * CHANNELS + c) * N + n];
         float acc = 0.0;
         for (int j = 0; j < 9; j++) {
             int k = cells[j];
             if (k < 0) continue;
-            float g = dc[(b * p.C + c) * K + k] * scale[j];
-            grad_a[j] += g * (fv - cen[(b * p.C + c) * K + k]);
+            float g = dc[(b * CHANNELS + c) * K + k] * scale[j];
+            grad_a[j] += g * (fv - cen[(b * CHANNELS + c) * K + k]);
             acc += a[(b * 9 + j) * N + n] * g;
         }
-        int o = (b * p.C + c) * N + n;
+        int o = (b * CHANNELS + c) * N + n;
         df[o] = (p.accumulate != 0 ? df[o] : 0.0) + acc;
     }
     for (int j = 0; j < 9; j++) da[(b * 9 + j) * N + n] = grad_a[j];
