@@ -39,6 +39,12 @@ internal static class EvalCommand
         DefaultValueFactory = _ => new SuperpixelOptions().PositionScale,
     };
 
+    private static readonly Option<float> Smoothing = new("--smoothing")
+    {
+        Description = "Gaussian sigma (pixels) applied to the colour features before clustering (0: none).",
+        DefaultValueFactory = _ => new SuperpixelOptions().Smoothing,
+    };
+
     private static readonly Option<string?> Json = new("--json") { Description = "Write the results as JSON to this file." };
 
     public static Command Create()
@@ -55,6 +61,7 @@ internal static class EvalCommand
         command.Options.Add(Counts);
         command.Options.Add(Limit);
         command.Options.Add(Compactness);
+        command.Options.Add(Smoothing);
         command.Options.Add(Json);
         command.SetAction(parse => Run(parse, parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error));
         return command;
@@ -76,7 +83,7 @@ internal static class EvalCommand
         {
             foreach (var k in counts)
             {
-                var segmenter = new SuperpixelSegmenter(device, new SuperpixelOptions { Superpixels = k, PositionScale = parse.GetValue(Compactness) });
+                var segmenter = new SuperpixelSegmenter(device, new SuperpixelOptions { Superpixels = k, PositionScale = parse.GetValue(Compactness), Smoothing = parse.GetValue(Smoothing) });
                 var aggregate = new SuperpixelMetricsAggregator();
                 double milliseconds = 0;
                 foreach (var info in samples)

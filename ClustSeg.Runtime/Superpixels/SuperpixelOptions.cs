@@ -19,6 +19,12 @@ public sealed record SuperpixelOptions
     public float PositionScale { get; init; } = 10f;
 
     /// <summary>
+    /// Standard deviation in pixels of the Gaussian that smooths the colour features (0: none). Smoothing removes
+    /// pixel noise that would otherwise leave many tiny fragments after the hard assignment.
+    /// </summary>
+    public float Smoothing { get; init; } = 1.5f;
+
+    /// <summary>
     /// Expected superpixels per grid cell after connectivity enforcement (fragments count); the grid gets
     /// K / ratio cells so that about K superpixels come out.
     /// </summary>
@@ -34,6 +40,7 @@ public sealed record SuperpixelOptions
         if (Iterations < 1) throw new ArgumentOutOfRangeException(nameof(Iterations), Iterations, "At least one EM iteration is needed.");
         if (!(ColorScale > 0)) throw new ArgumentOutOfRangeException(nameof(ColorScale), ColorScale, "The colour scale must be positive.");
         if (!(FragmentRatio >= 1)) throw new ArgumentOutOfRangeException(nameof(FragmentRatio), FragmentRatio, "The fragment ratio must be at least 1.");
+        if (!(Smoothing >= 0)) throw new ArgumentOutOfRangeException(nameof(Smoothing), Smoothing, "The smoothing must be zero or positive.");
         if (!(PositionScale >= 0)) throw new ArgumentOutOfRangeException(nameof(PositionScale), PositionScale, "The position scale must be zero or positive.");
     }
 }
