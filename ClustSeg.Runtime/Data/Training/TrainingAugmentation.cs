@@ -15,8 +15,10 @@ namespace ClustSeg.Runtime.Data.Training;
 /// <param name="ValidHeight">Height of the region that holds image content (from the top).</param>
 /// <param name="Scale">The scale factor drawn.</param>
 /// <param name="Flipped">Whether the sample was mirrored left-right.</param>
+/// <param name="OffsetX">Left edge of the crop in the scaled (and flipped) image.</param>
+/// <param name="OffsetY">Top edge of the crop in the scaled image.</param>
 public sealed record AugmentedSample(string Id, int Width, int Height, float[] Image, byte[] Labels, IReadOnlyList<TrainingInstance> Instances,
-    int ValidWidth, int ValidHeight, double Scale, bool Flipped);
+    int ValidWidth, int ValidHeight, double Scale, bool Flipped, int OffsetX, int OffsetY);
 
 /// <summary>
 /// Training augmentation: random scale in [<see cref="MinScale"/>, <see cref="MaxScale"/>] (bilinear for the image,
@@ -97,7 +99,7 @@ public sealed record TrainingAugmentation
             if (ResampleNearest(instance.Mask, sourceWidth, nearestX, nearestY, mask, width) > 0)
                 instances.Add(instance with { Mask = mask });
         }
-        return new AugmentedSample(sample.Id, width, height, image, labels, instances, validWidth, validHeight, scale, flipped);
+        return new AugmentedSample(sample.Id, width, height, image, labels, instances, validWidth, validHeight, scale, flipped, offsetX, offsetY);
     }
 
     private static void ResampleImage(byte[] rgb, int sourceWidth, int sourceHeight, double[] sourceX, double[] sourceY, float[] output, int width, int height)
