@@ -19,6 +19,9 @@ internal sealed class SyntheticScene(int size, byte[] rgb, byte[] classes, int[]
 
     public List<SyntheticSegment> Segments { get; } = segments;
 
+    /// <summary>Shape pixels painted over by a later shape (a measure of occlusion, for tests).</summary>
+    public int OccludedPixels { get; init; }
+
     /// <summary>The 0/1 mask of one segment, row-major.</summary>
     public byte[] Mask(int segmentId)
     {

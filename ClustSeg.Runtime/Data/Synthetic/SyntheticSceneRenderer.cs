@@ -22,6 +22,7 @@ internal static class SyntheticSceneRenderer
         var owner = new int[n]; // index + 1 of the shape that shows at the pixel, 0 = background
         var shapes = new List<SyntheticShape>();
         var shapeCount = random.NextInt(1, 7);
+        var occluded = 0;
         for (var s = 0; s < shapeCount; s++)
         {
             var shape = new SyntheticShape(random.NextInt(SyntheticClasses.ThingCount), size, random);
@@ -32,6 +33,7 @@ internal static class SyntheticSceneRenderer
                 {
                     if (!shape.Contains(x, y)) continue;
                     var i = y * size + x;
+                    if (owner[i] != 0) occluded++;
                     owner[i] = s + 1;
                     var (r, g, b) = shape.Color(x, y);
                     rgb[3 * i] = SyntheticTextures.Clamp(r);
@@ -77,7 +79,7 @@ internal static class SyntheticSceneRenderer
             }
         for (var i = 0; i < n; i++) ids[i] = owner[i] != 0 ? shapeSegment[owner[i]] : stuffSegment[classes[i]];
 
-        return new SyntheticScene(size, rgb, classes, ids, Describe(size, ids, segmentClass));
+        return new SyntheticScene(size, rgb, classes, ids, Describe(size, ids, segmentClass)) { OccludedPixels = occluded };
     }
 
     private static List<SyntheticSegment> Describe(int size, int[] ids, List<int> segmentClass)
