@@ -125,6 +125,44 @@ public sealed class TrainingDatasetTests(SynthFixture synth) : IClassFixture<Syn
     }
 
     [Fact]
+    public void CocoInstancesCrowdRegionsAreFlaggedAndIgnoredInTheLabels()
+    {
+        using var folder = new TempFolder();
+        PngEncoder.Write(folder.File("images/a.png"), PngImage.FromRgb8(4, 3, new byte[36]));
+        // RLE counts run down columns: [3, 3, 6] covers column 1, [9, 3] covers column 3 of a 4x3 image.
+        var json = folder.File("instances.json", """
+            {"images": [{"id": 1, "file_name": "a.png", "width": 4, "height": 3}],
+             "categories": [{"id": 7, "name": "cat"}, {"id": 9, "name": "dog"}],
+             "annotations": [
+               {"id": 1, "image_id": 1, "category_id": 9, "segmentation": {"size": [3, 4], "counts": [3, 3, 6]}, "area": 3, "iscrowd": 0, "bbox": [1, 0, 1, 3]},
+               {"id": 2, "image_id": 1, "category_id": 7, "segmentation": {"size": [3, 4], "counts": [9, 3]}, "area": 3, "iscrowd": 1, "bbox": [3, 0, 1, 3]}]}
+            """);
+        var set = TrainingDataset.Open($"coco-instances:{json}");
+        set.Validate();
+        Assert.Equal([new TrainingClass("cat", true), new TrainingClass("dog", true)], set.Classes);
+        var sample = set.Load(0);
+        Assert.Equal([255, 1, 255, 255, 255, 1, 255, 255, 255, 1, 255, 255], sample.Labels.Select(v => (int)v));
+        Assert.Equal([(1, false), (0, true)], sample.Instances.Select(i => (i.ClassId, i.IsCrowd)));
+        Assert.Equal([0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1], sample.Instances[1].Mask.Select(v => (int)v));
+    }
+
+    [Fact]
+    public void AnImageOfTheWrongSizeIsReported()
+    {
+        using var copy = new TempFolder();
+        CopyTree(Path.Combine(synth.Root, "train"), copy.Path);
+        var image = Path.Combine(copy.Path, "images", "000004.png");
+        PngEncoder.Write(image, PngImage.FromRgb8(32, 32, new byte[32 * 32 * 3]));
+        foreach (var spec in new[] { "coco-panoptic", "coco-instances" })
+        {
+            var e = Assert.Throws<TrainingDataValidationException>(() => TrainingDataset.Open($"{spec}:{copy.Path}").Validate());
+            var problem = Assert.Single(e.Problems);
+            Assert.Equal(image, problem.FileName);
+            Assert.Contains("is 32x32 but", problem.Problem);
+        }
+    }
+
+    [Fact]
     public void BadSpecsAndMissingImagesFailOnOpen()
     {
         Assert.Contains("unknown dataset format", Assert.Throws<DataFileException>(() => TrainingDataset.Open("pascal:/x")).Problem);
