@@ -120,8 +120,9 @@ public sealed class EvalMaskTasksTests(SynthFixture synth) : IClassFixture<Synth
     public void SemanticScoresOneAgainstItselfAndLosesExactlyTheRelabelledPixels()
     {
         var gtDir = Path.Combine(Val, "semantic");
-        var self = Eval("--task", "semantic", "--gt-dir", gtDir, "--pred-dir", gtDir, "--classes", "7");
+        var self = Eval("--task", "semantic", "--gt-dir", gtDir, "--pred-dir", gtDir, "--classes", "7", "--class-names", Path.Combine(synth.Root, "classes.txt"));
         Assert.Equal(1.0, self.GetProperty("miou").GetDouble(), 12);
+        Assert.Equal("water", self.GetProperty("class_names")[6].GetString());
 
         // Relabel every pixel of one class as another class in the first image only.
         var files = Directory.GetFiles(gtDir, "*.png").Order(StringComparer.Ordinal).ToList();

@@ -36,6 +36,8 @@ internal static class EvalCommand
     public static readonly Option<string?> Prediction = new("--pred") { Description = "instance: COCO results JSON (segmentation as RLE or polygons, with score)." };
     public static readonly Option<int> Classes = new("--classes") { Description = "semantic: number of classes (labels 0..N-1; 255 = ignore)." };
 
+    public static readonly Option<string?> ClassNames = new("--class-names") { Description = "semantic: optional class list file (one name per line, line k = class k) to name the classes in the report." };
+
     public static readonly Option<string?> Json = new("--json") { Description = "Write the results as JSON to this file." };
 
     public static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
@@ -55,7 +57,7 @@ internal static class EvalCommand
             "semantic: mIoU, per-class IoU and pixel accuracy from label PNGs (255 ignored).\n" +
             "  clustseg-cli eval --task semantic --gt-dir labels/ --pred-dir predicted/ --classes 7");
         foreach (var option in new Option[] { Task, Data, Split, Counts, Limit, Compactness, GroundTruthJson, GroundTruthDir, PredictionJson,
-                     PredictionDir, GroundTruth, Prediction, Classes, Json })
+                     PredictionDir, GroundTruth, Prediction, Classes, ClassNames, Json })
             command.Options.Add(option);
         command.SetAction(parse =>
         {

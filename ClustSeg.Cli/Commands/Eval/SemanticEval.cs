@@ -21,6 +21,9 @@ internal static class SemanticEval
         var classes = parse.GetValue(EvalCommand.Classes);
         if (classes is < 1 or > 255)
             throw new ClustSegException($"--task semantic needs --classes N with N in 1..255 (got {classes}).", "Pass the number of classes, e.g. --classes 150.");
+        var names = parse.GetValue(EvalCommand.ClassNames) is { } namesFile ? SemanticClassList.ReadLines(namesFile).Names : null;
+        if (names is not null && names.Count != classes)
+            throw new ClustSegException($"--class-names lists {names.Count} classes but --classes is {classes}.", "Make them agree.");
         if (!Directory.Exists(gtDir)) throw new DataFileException(gtDir, "the ground-truth label folder does not exist.");
         if (!Directory.Exists(predDir)) throw new DataFileException(predDir, "the prediction folder does not exist.");
         var files = Directory.EnumerateFiles(gtDir, "*.png", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(gtDir, f)).Order(StringComparer.Ordinal).ToList();
@@ -47,10 +50,10 @@ internal static class SemanticEval
         output.WriteLine($"semantic segmentation of {predDir} against {gtDir}, {files.Count} images, {classes} classes");
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"mIoU {100 * scores.MeanIou:0.00}  pixel accuracy {100 * scores.PixelAccuracy:0.00}  mean class accuracy {100 * scores.MeanClassAccuracy:0.00}"));
-        output.WriteLine("class     IoU    acc");
+        output.WriteLine("class name                     IoU    acc");
         for (var c = 0; c < classes; c++)
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{c,5} {Percent(scores.ClassIou[c]),7} {Percent(scores.ClassAccuracy[c]),6}"));
+                $"{c,5} {(names is null ? "" : names[c]),-20} {Percent(scores.ClassIou[c]),7} {Percent(scores.ClassAccuracy[c]),6}"));
 
         EvalCommand.WriteJson(parse, new
         {
@@ -59,6 +62,7 @@ internal static class SemanticEval
             predictions = predDir,
             images = files.Count,
             classes,
+            classNames = names,
             miou = EvalCommand.Number(scores.MeanIou),
             pixelAccuracy = EvalCommand.Number(scores.PixelAccuracy),
             meanClassAccuracy = EvalCommand.Number(scores.MeanClassAccuracy),
