@@ -6,6 +6,7 @@ using ClustSeg.Runtime.Data.Semantic;
 using ClustSeg.Runtime.Imaging.Png;
 using ClustSeg.Runtime.Metrics;
 using ClustSeg.Tests.Data;
+using ClustSeg.Tests.Support;
 
 namespace ClustSeg.Tests.Cli;
 
@@ -40,6 +41,20 @@ public sealed class EvalMaskTasksTests(SynthFixture synth) : IClassFixture<Synth
         }
         Assert.Equal(7, result.GetProperty("all").GetProperty("n").GetInt32());
         Assert.Equal(4, result.GetProperty("things").GetProperty("n").GetInt32());
+    }
+
+    [Fact]
+    public void TheRealCocoSampleScoresOneAgainstItselfDespiteCrowdAndVoid()
+    {
+        var root = SharedData.Require("samples/coco_panoptic");
+        if (root is null) return;
+        var json = Path.Combine(root, "panoptic_examples.json");
+        var result = Eval("--task", "panoptic", "--gt-json", json, "--pred-json", json);
+        Assert.Equal(1.0, result.GetProperty("all").GetProperty("pq").GetDouble(), 12);
+        var perClass = result.GetProperty("per_class").EnumerateArray().ToList();
+        var counted = perClass.Count(c => c.GetProperty("tp").GetInt32() > 0);
+        Assert.Equal(counted, result.GetProperty("all").GetProperty("n").GetInt32());
+        Assert.All(perClass, c => Assert.Equal(0, c.GetProperty("fp").GetInt32() + c.GetProperty("fn").GetInt32()));
     }
 
     [Fact]
