@@ -2,21 +2,33 @@ namespace ClustSeg.Runtime.Data.Training;
 
 /// <summary>
 /// Produces training batches: samples in <see cref="TrainingDataOrder"/> order, each augmented with a seed fixed by
-/// its place in the order (so results do not depend on threads or on where a run was resumed), then collated.
+/// its place in the order (so results do not depend on threads, prefetching or where a run was resumed), then
+/// collated. With prefetching on, the next batch is prepared on the thread pool while the caller trains on the
+/// current one.
 /// </summary>
 public sealed class TrainingDataLoader
 {
     private readonly TrainingDataset _dataset;
     private readonly TrainingAugmentation _augmentation;
     private readonly TrainingDataOrder _order;
+    private readonly bool _prefetch;
+    private Task<(TrainingBatch Batch, TrainingDataCursor Next)>? _pending;
 
     /// <summary>Creates a loader starting at <paramref name="start"/> (a fresh cursor, or one saved from <see cref="Cursor"/>).</summary>
-    public TrainingDataLoader(TrainingDataset dataset, TrainingAugmentation augmentation, int batchSize, TrainingDataCursor start, bool shuffle = true)
+    /// <param name="dataset">The samples.</param>
+    /// <param name="augmentation">Applied to every sample.</param>
+    /// <param name="batchSize">Samples per batch.</param>
+    /// <param name="start">Seed and position to start from.</param>
+    /// <param name="shuffle">Shuffle each epoch (false: file order, e.g. for evaluation).</param>
+    /// <param name="prefetch">Prepare the next batch in the background.</param>
+    public TrainingDataLoader(TrainingDataset dataset, TrainingAugmentation augmentation, int batchSize, TrainingDataCursor start,
+        bool shuffle = true, bool prefetch = false)
     {
         if (batchSize < 1) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "The batch size must be at least 1.");
         _dataset = dataset;
         _augmentation = augmentation;
         _order = new TrainingDataOrder(dataset.Count, start.Seed, shuffle);
+        _prefetch = prefetch;
         BatchSize = batchSize;
         Cursor = start;
     }
@@ -31,11 +43,19 @@ public sealed class TrainingDataLoader
     /// <exception cref="DataFileException">A sample's files are broken (run <see cref="TrainingDataset.Validate"/> first).</exception>
     public TrainingBatch NextBatch()
     {
-        var (items, next) = _order.Take(Cursor, BatchSize);
+        var (batch, next) = _pending is { } pending ? pending.GetAwaiter().GetResult() : Build(Cursor);
+        _pending = null;
+        Cursor = next;
+        if (_prefetch) _pending = Task.Run(() => Build(next));
+        return batch;
+    }
+
+    private (TrainingBatch, TrainingDataCursor) Build(TrainingDataCursor from)
+    {
+        var (items, next) = _order.Take(from, BatchSize);
         var samples = new AugmentedSample[items.Count];
         Parallel.For(0, items.Count, k =>
             samples[k] = _augmentation.Apply(_dataset.Load(items[k].Sample), new TrainingRandom(items[k].AugmentationSeed)));
-        Cursor = next;
-        return TrainingBatch.Collate(samples);
+        return (TrainingBatch.Collate(samples), next);
     }
 }

@@ -45,7 +45,7 @@ public sealed class TrainingDataOrderTests(SynthFixture synth) : IClassFixture<S
         var replay = new TrainingDataLoader(dataset, augmentation, 4, new TrainingDataCursor(7));
         replay.NextBatch();
         replay.NextBatch();
-        var resumed = new TrainingDataLoader(dataset, augmentation, 4, replay.Cursor);
+        var resumed = new TrainingDataLoader(dataset, augmentation, 4, replay.Cursor, prefetch: true);
         for (var k = 2; k < 7; k++)
         {
             var b = resumed.NextBatch();
@@ -53,6 +53,7 @@ public sealed class TrainingDataOrderTests(SynthFixture synth) : IClassFixture<S
             Assert.Equal(batches[k].Images, b.Images);
             Assert.Equal(batches[k].Labels, b.Labels);
             Assert.Equal(batches[k].Instances.Select(i => i.Count), b.Instances.Select(i => i.Count));
+            Assert.Equal(new TrainingDataCursor(7, (k + 1) * 4 / 21, (k + 1) * 4 - (k + 1) * 4 / 21 * 21), resumed.Cursor);
         }
         // Padding beyond the 48x48 crop: labels ignore, images 0.
         var first = batches[0];
