@@ -21,7 +21,7 @@ internal sealed class CocoInstancesSource : TrainingSource
             throw new DataFileException(jsonPath, $"{_dataset.Categories.Count} categories; training needs 1..{TrainingDataset.IgnoreLabel - 1}.");
         if (_dataset.Images.Count == 0) throw new DataFileException(jsonPath, "the instances JSON lists no images.");
         for (var k = 0; k < _dataset.Categories.Count; k++) _classOfCategory[_dataset.Categories[k].Id] = k;
-        Classes = _dataset.Categories.Select(c => new TrainingClass(c.Name, true)).ToList();
+        Classes = _dataset.Categories.Select(c => new TrainingClass(c.Name, true, c.Id)).ToList();
         foreach (var a in _dataset.Annotations)
         {
             if (!_classOfCategory.ContainsKey(a.CategoryId))

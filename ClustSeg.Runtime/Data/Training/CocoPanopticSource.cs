@@ -21,7 +21,7 @@ internal sealed class CocoPanopticSource : TrainingSource
         if (ordered.Count >= TrainingDataset.IgnoreLabel)
             throw new DataFileException(jsonPath, $"{ordered.Count} categories; at most {TrainingDataset.IgnoreLabel - 1} are supported (label {TrainingDataset.IgnoreLabel} means ignore).");
         for (var k = 0; k < ordered.Count; k++) _classOfCategory[ordered[k].Id] = k;
-        Classes = ordered.Select(c => new TrainingClass(c.Name, c.IsThing)).ToList();
+        Classes = ordered.Select(c => new TrainingClass(c.Name, c.IsThing, c.Id)).ToList();
         if (_dataset.Annotations.Count == 0) throw new DataFileException(jsonPath, "the panoptic JSON has no annotations.");
         foreach (var a in _dataset.Annotations)
             if (_dataset.FindImage(a.ImageId) is null)

@@ -20,7 +20,7 @@ internal sealed class SemanticFolderSource : TrainingSource
         _folder = Open(root, split);
         if (_folder.Classes.Count is 0 or >= TrainingDataset.IgnoreLabel)
             throw new DataFileException(root, $"{_folder.Classes.Count} classes; training needs 1..{TrainingDataset.IgnoreLabel - 1}.");
-        Classes = _folder.Classes.Names.Select(n => new TrainingClass(n, false)).ToList();
+        Classes = _folder.Classes.Names.Select((n, k) => new TrainingClass(n, false, k)).ToList();
     }
 
     public override string Description => $"semantic:{_root}";

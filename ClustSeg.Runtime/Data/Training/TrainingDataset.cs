@@ -33,6 +33,9 @@ public sealed class TrainingDataset
     /// <summary>The classes; a sample's labels and mask targets index into this list.</summary>
     public IReadOnlyList<TrainingClass> Classes => _source.Classes;
 
+    /// <summary>Ids of the thing classes, ascending (for checkpoint metadata and panoptic inference).</summary>
+    public IReadOnlyList<int> ThingClassIds => Enumerable.Range(0, Classes.Count).Where(k => Classes[k].IsThing).ToList();
+
     /// <summary>Number of samples.</summary>
     public int Count => _source.Count;
 

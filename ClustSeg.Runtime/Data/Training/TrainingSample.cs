@@ -5,7 +5,9 @@ namespace ClustSeg.Runtime.Data.Training;
 /// <summary>A class of a training dataset.</summary>
 /// <param name="Name">Class name.</param>
 /// <param name="IsThing">Countable (its segments are instances) or stuff (one region per image).</param>
-public sealed record TrainingClass(string Name, bool IsThing);
+/// <param name="SourceId">The class's id in the dataset's files: the COCO category id, or for label PNGs the class
+/// index they store (after the format's mapping). Predictions written for evaluation against these files use it.</param>
+public sealed record TrainingClass(string Name, bool IsThing, int SourceId);
 
 /// <summary>One mask target: a thing instance, or the region of one stuff class in an image.</summary>
 /// <param name="ClassId">Class id (index into <see cref="TrainingDataset.Classes"/>).</param>

@@ -24,7 +24,9 @@ public sealed class TrainingDatasetTests(SynthFixture synth) : IClassFixture<Syn
             set.Validate();
         }
         Assert.Equal(["disc", "rectangle", "triangle", "ring", "sky", "grass", "water"], panoptic.Classes.Select(c => c.Name));
-        Assert.Equal(4, panoptic.Classes.Count(c => c.IsThing));
+        Assert.Equal([0, 1, 2, 3], panoptic.ThingClassIds);
+        Assert.Equal(Enumerable.Range(1, 7), panoptic.Classes.Select(c => c.SourceId)); // COCO category ids
+        Assert.Equal(Enumerable.Range(0, 7), semantic.Classes.Select(c => c.SourceId)); // stored label values
         Assert.Equal(panoptic.Classes.Take(4), instances.Classes);
         Assert.Equal(panoptic.Classes.Select(c => c.Name), semantic.Classes.Select(c => c.Name));
 
@@ -139,7 +141,7 @@ public sealed class TrainingDatasetTests(SynthFixture synth) : IClassFixture<Syn
             """);
         var set = TrainingDataset.Open($"coco-instances:{json}");
         set.Validate();
-        Assert.Equal([new TrainingClass("cat", true), new TrainingClass("dog", true)], set.Classes);
+        Assert.Equal([new TrainingClass("cat", true, 7), new TrainingClass("dog", true, 9)], set.Classes);
         var sample = set.Load(0);
         Assert.Equal([255, 1, 255, 255, 255, 1, 255, 255, 255, 1, 255, 255], sample.Labels.Select(v => (int)v));
         Assert.Equal([(1, false), (0, true)], sample.Instances.Select(i => (i.ClassId, i.IsCrowd)));
