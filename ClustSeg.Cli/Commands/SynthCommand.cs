@@ -45,10 +45,17 @@ internal static class SynthCommand
         var gate = new object();
         new ProgressBar("synth", options.Images, error).Run(advance =>
         {
-            summary = SyntheticDataset.Generate(root, options, (done, _) =>
+            try
             {
-                lock (gate) advance($"{done} images");
-            });
+                summary = SyntheticDataset.Generate(root, options, (done, _) =>
+                {
+                    lock (gate) advance($"{done} images");
+                });
+            }
+            catch (ArgumentException e)
+            {
+                throw new ClustSegException(e.Message, "Pass --out with a new or empty folder, or one that synth wrote before.");
+            }
         });
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"wrote {summary.TrainImages} train + {summary.ValImages} val images ({options.Size}x{options.Size}, {summary.ThingSegments} things, seed {options.Seed}) to {Path.GetFullPath(root)} in {clock.Elapsed.TotalSeconds:0.0} s"));

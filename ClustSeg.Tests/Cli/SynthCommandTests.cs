@@ -25,6 +25,23 @@ public sealed class SynthCommandTests
     }
 
     [Fact]
+    public void RegeneratingReplacesAnEarlierRunButLeavesOtherFoldersAlone()
+    {
+        using var folder = new TempFolder();
+        Assert.Equal(0, CliApp.Run(["synth", "--out", folder.Path, "--images", "10", "--size", "32"], new StringWriter(), new StringWriter()));
+        Assert.Equal(0, CliApp.Run(["synth", "--out", folder.Path, "--images", "4", "--size", "32", "--val-fraction", "0.5"], new StringWriter(), new StringWriter()));
+        Assert.Equal(2, Directory.GetFiles(Path.Combine(folder.Path, "train", "semantic")).Length);
+        Assert.Equal(2, TrainingDataset.Open($"semantic:{Path.Combine(folder.Path, "train")}").Count);
+
+        using var other = new TempFolder();
+        var precious = other.File("train/images/mine.jpg", "user data");
+        var error = new StringWriter();
+        Assert.Equal(2, CliApp.Run(["synth", "--out", other.Path, "--images", "4"], new StringWriter(), error));
+        Assert.Contains("not a generated dataset", error.ToString());
+        Assert.True(File.Exists(precious));
+    }
+
+    [Fact]
     public void RejectsABadCount()
     {
         using var folder = new TempFolder();

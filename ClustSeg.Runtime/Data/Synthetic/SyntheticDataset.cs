@@ -42,11 +42,16 @@ public static class SyntheticDataset
     public static IReadOnlyList<CocoCategory> Categories { get; } =
         SyntheticClasses.All.Select(c => new CocoCategory(c.Id + 1, c.Name, c.IsThing, c.IsThing ? "shape" : "texture", c.Color)).ToList();
 
-    /// <summary>Writes the dataset into <paramref name="root"/> (created if needed; existing files are replaced).</summary>
+    private static string ClassListText => string.Join('\n', SyntheticClasses.All.Select(c => c.Name)) + "\n";
+
+    /// <summary>
+    /// Writes the dataset into <paramref name="root"/>: created if needed; an earlier generated dataset there is
+    /// replaced whole (so no files of a larger earlier run linger), anything else in the way is an error.
+    /// </summary>
     /// <param name="root">Output folder.</param>
     /// <param name="options">Size, count, seed and split.</param>
     /// <param name="progress">Called with (images done, total) as images are written, from worker threads.</param>
-    /// <exception cref="ArgumentException">A setting is out of range.</exception>
+    /// <exception cref="ArgumentException">A setting is out of range, or <paramref name="root"/> holds split folders not written by this generator.</exception>
     public static SyntheticDatasetSummary Generate(string root, SyntheticDatasetOptions options, Action<int, int>? progress = null)
     {
         if (options.Images < 1) throw new ArgumentException($"The image count must be at least 1 (got {options.Images}).", nameof(options));
@@ -56,8 +61,8 @@ public static class SyntheticDataset
         if (options.ValFraction > 0 && valCount == 0 && options.Images > 1) valCount = 1;
         var trainCount = options.Images - valCount;
 
-        Directory.CreateDirectory(root);
-        File.WriteAllText(Path.Combine(root, ClassListFile), string.Join('\n', SyntheticClasses.All.Select(c => c.Name)) + "\n");
+        PrepareFolder(root);
+        File.WriteAllText(Path.Combine(root, ClassListFile), ClassListText);
         var segments = new List<SyntheticSegment>[options.Images];
         var masks = new Rle[options.Images][];
         foreach (var split in Splits)
@@ -98,6 +103,17 @@ public static class SyntheticDataset
             things += annotations.Count;
         }
         return new SyntheticDatasetSummary(root, trainCount, valCount, things);
+    }
+
+    private static void PrepareFolder(string root)
+    {
+        Directory.CreateDirectory(root);
+        var splitFolders = Splits.Select(s => Path.Combine(root, s)).Where(Directory.Exists).ToList();
+        if (splitFolders.Count == 0) return;
+        var classList = Path.Combine(root, ClassListFile);
+        if (!File.Exists(classList) || File.ReadAllText(classList) != ClassListText)
+            throw new ArgumentException($"'{root}' already holds {string.Join(" and ", splitFolders.Select(Path.GetFileName))} folders that are not a generated dataset; choose an empty or new folder.");
+        foreach (var folder in splitFolders) Directory.Delete(folder, recursive: true);
     }
 
     private static string FileStem(int index) => (index + 1).ToString("D6", CultureInfo.InvariantCulture);
