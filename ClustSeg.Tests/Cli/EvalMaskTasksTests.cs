@@ -163,6 +163,21 @@ public sealed class EvalMaskTasksTests(SynthFixture synth) : IClassFixture<Synth
     }
 
     [Fact]
+    public void Ade20kStyleGroundTruthIsShiftedWithReduceZero()
+    {
+        // Ground truth stores 0 (ignore), 1, 2, 2 -> 255, 0, 1, 1; prediction 1, 0, 1, 0.
+        // Class 0: one hit, one false positive -> IoU 1/2. Class 1: one hit, one miss -> IoU 1/2 (the 255 pixel is not scored).
+        var gtDir = Directory.CreateDirectory(Path.Combine(_work.Path, "ade-gt")).FullName;
+        var predDir = Directory.CreateDirectory(Path.Combine(_work.Path, "ade-pred")).FullName;
+        PngEncoder.Write(Path.Combine(gtDir, "a.png"), PngImage.FromGray8(2, 2, [0, 1, 2, 2]));
+        PngEncoder.Write(Path.Combine(predDir, "a.png"), PngImage.FromGray8(2, 2, [1, 0, 1, 0]));
+        var result = Eval("--task", "semantic", "--gt-dir", gtDir, "--pred-dir", predDir, "--classes", "2", "--gt-reduce-zero");
+        Assert.Equal([0.5, 0.5], result.GetProperty("class_iou").EnumerateArray().Select(e => e.GetDouble()));
+        Assert.Equal(0.5, result.GetProperty("miou").GetDouble(), 12);
+        Assert.Equal(2.0 / 3, result.GetProperty("pixel_accuracy").GetDouble(), 12);
+    }
+
+    [Fact]
     public void MissingInputsAreNamed()
     {
         var error = new StringWriter();

@@ -38,6 +38,11 @@ internal static class EvalCommand
 
     public static readonly Option<string?> ClassNames = new("--class-names") { Description = "semantic: optional class list file (one name per line, line k = class k) to name the classes in the report." };
 
+    public static readonly Option<bool> GroundTruthReduceZero = new("--gt-reduce-zero")
+    {
+        Description = "semantic: ground truth stores 0 = ignore and class k as k + 1 (ADE20K); predictions store class k as k.",
+    };
+
     public static readonly Option<string?> Json = new("--json") { Description = "Write the results as JSON to this file." };
 
     public static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
@@ -54,10 +59,10 @@ internal static class EvalCommand
             "  clustseg-cli eval --task panoptic --gt-json gt.json --gt-dir gt/ --pred-json pred.json --pred-dir pred/\n" +
             "instance: the 12 COCO mask AP/AR numbers from a results file, as pycocotools' COCOeval (segm).\n" +
             "  clustseg-cli eval --task instance --gt instances.json --pred results.json\n" +
-            "semantic: mIoU, per-class IoU and pixel accuracy from label PNGs (255 ignored).\n" +
+            "semantic: mIoU, per-class IoU and pixel accuracy from label PNGs (255 ignored; --gt-reduce-zero for ADE20K ground truth).\n" +
             "  clustseg-cli eval --task semantic --gt-dir labels/ --pred-dir predicted/ --classes 7");
         foreach (var option in new Option[] { Task, Data, Split, Counts, Limit, Compactness, GroundTruthJson, GroundTruthDir, PredictionJson,
-                     PredictionDir, GroundTruth, Prediction, Classes, ClassNames, Json })
+                     PredictionDir, GroundTruth, Prediction, Classes, ClassNames, GroundTruthReduceZero, Json })
             command.Options.Add(option);
         command.SetAction(parse =>
         {

@@ -29,6 +29,7 @@ internal static class SemanticEval
         var files = Directory.EnumerateFiles(gtDir, "*.png", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(gtDir, f)).Order(StringComparer.Ordinal).ToList();
         if (files.Count == 0) throw new DataFileException(gtDir, "no .png label files found.");
 
+        var gtEncoding = parse.GetValue(EvalCommand.GroundTruthReduceZero) ? SemanticLabelEncoding.ReduceZero : SemanticLabelEncoding.Identity;
         var matrix = new SemanticConfusionMatrix(classes);
         new ProgressBar("semantic", files.Count, error).Run(advance =>
         {
@@ -37,7 +38,7 @@ internal static class SemanticEval
                 var predPath = Path.Combine(predDir, file);
                 if (!File.Exists(predPath))
                     throw new DataFileException(predPath, $"no prediction for ground truth '{Path.Combine(gtDir, file)}'; every ground-truth PNG needs one at the same relative path.");
-                var gt = SemanticLabelFolder.ReadLabels(Path.Combine(gtDir, file), classes, SemanticLabelEncoding.Identity);
+                var gt = SemanticLabelFolder.ReadLabels(Path.Combine(gtDir, file), classes, gtEncoding);
                 var pred = SemanticLabelFolder.ReadLabels(predPath, classes, SemanticLabelEncoding.Identity);
                 if (gt.Width != pred.Width || gt.Height != pred.Height)
                     throw new DataFileException(predPath, $"prediction is {pred.Width}x{pred.Height} but the ground truth is {gt.Width}x{gt.Height}.");
