@@ -1,5 +1,7 @@
 using System.CommandLine;
 using ClustSeg.Cli.Commands;
+using ClustSeg.Cli.Commands.Eval;
+using ClustSeg.Runtime.Data;
 using ClustSeg.Runtime.Errors;
 
 namespace ClustSeg.Cli;
@@ -18,6 +20,7 @@ public static class CliApp
         root.Subcommands.Add(DevicesCommand.Create());
         root.Subcommands.Add(InferCommand.Create());
         root.Subcommands.Add(EvalCommand.Create());
+        root.Subcommands.Add(SynthCommand.Create());
         return root;
     }
 
@@ -37,6 +40,12 @@ public static class CliApp
             var writer = error ?? Console.Error;
             writer.WriteLine($"error: {e.Problem}");
             if (e.Fix.Length > 0) writer.WriteLine($"  fix: {e.Fix}");
+            return 2;
+        }
+        catch (DataFileException e)
+        {
+            // Broken or mismatched input files: the message names the file and the problem.
+            (error ?? Console.Error).WriteLine($"error: {e.Message}");
             return 2;
         }
     }

@@ -1,0 +1,70 @@
+using System.CommandLine;
+using System.Globalization;
+using ClustSeg.Cli.Output;
+using ClustSeg.Runtime.Data.Bsds;
+using ClustSeg.Runtime.Errors;
+using ClustSeg.Runtime.Metrics.Superpixel;
+using ClustSeg.Runtime.Superpixels;
+
+namespace ClustSeg.Cli.Commands.Eval;
+
+/// <summary>`eval --task superpixel`: runs the superpixel segmenter on BSDS500 and scores it.</summary>
+internal static class SuperpixelEval
+{
+    private sealed record Row(int Requested, double Produced, double Asa, double Ue, double Br, double Co, double MillisecondsPerImage, int Images);
+
+    public static int Run(ParseResult parse, TextWriter output, TextWriter error)
+    {
+        var counts = ParseCounts(parse.GetValue(EvalCommand.Counts)!);
+        var dataset = Bsds500Dataset.Open(EvalCommand.Need(parse, EvalCommand.Data, "superpixel", "bsds500:../shared/data/bsds500"));
+        var split = parse.GetValue(EvalCommand.Split)!;
+        var samples = dataset.ListSamples(split);
+        var limit = parse.GetValue(EvalCommand.Limit);
+        if (limit > 0) samples = samples.Take(limit).ToList();
+        using var device = GlobalOptions.OpenDevice(parse);
+        var rows = new List<Row>();
+        var loaded = new Dictionary<string, Bsds500Sample>();
+        new ProgressBar("eval", samples.Count * counts.Count, error).Run(advance =>
+        {
+            foreach (var k in counts)
+            {
+                var segmenter = new SuperpixelSegmenter(device, new SuperpixelOptions { Superpixels = k, PositionScale = parse.GetValue(EvalCommand.Compactness), Smoothing = parse.GetValue(EvalCommand.Smoothing) });
+                var aggregate = new SuperpixelMetricsAggregator();
+                double milliseconds = 0;
+                foreach (var info in samples)
+                {
+                    if (!loaded.TryGetValue(info.Id, out var sample)) loaded[info.Id] = sample = Bsds500Dataset.Load(info);
+                    var result = segmenter.Segment(sample.Image);
+                    milliseconds += result.Elapsed.TotalMilliseconds;
+                    aggregate.AddImage(result.Labels, sample.Segmentations);
+                    advance($"K={k} {info.Id}");
+                }
+                var mean = aggregate.Mean;
+                rows.Add(new Row(k, mean.SuperpixelCount, mean.AchievableSegmentationAccuracy, mean.UndersegmentationError,
+                    mean.BoundaryRecall, mean.Compactness, milliseconds / samples.Count, samples.Count));
+            }
+        });
+
+        output.WriteLine($"superpixels on {dataset.Root} [{split}], {samples.Count} images, device {device.Info.Name}");
+        output.WriteLine("requested  actual K     ASA      UE      BR      CO   ms/image");
+        foreach (var r in rows)
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{r.Requested,9} {r.Produced,9:0.0} {r.Asa,7:0.0000} {r.Ue,7:0.0000} {r.Br,7:0.0000} {r.Co,7:0.0000} {r.MillisecondsPerImage,10:0.0}"));
+        EvalCommand.WriteJson(parse, new { task = "superpixel", split, device = device.Info.Name, results = rows },
+            new System.Text.Json.JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.CamelCase });
+        return 0;
+    }
+
+    private static List<int> ParseCounts(string text)
+    {
+        var counts = new List<int>();
+        foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (!int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out var k) || k < 1)
+                throw new ClustSegException($"'{part}' in --superpixels is not a positive whole number.", "Write counts like 100,200,400.");
+            counts.Add(k);
+        }
+        if (counts.Count == 0) throw new ClustSegException("--superpixels lists no counts.", "Write counts like 100,200,400.");
+        return counts;
+    }
+}
