@@ -57,8 +57,7 @@ internal static class Gemm
         uint groupsX;
         if (Resolve(device, path) == GemmPath.RegisterBlocked)
         {
-            var lanes = (int)Math.Clamp(device.Info.SubgroupSize, 1u, 64u);
-            if (device.Info.SubgroupSize == 0) lanes = DefaultLanes;
+            var lanes = (int)LanesFor(device.Info);
             rowsPerGroup = BlockedRowsFor(g.M);
             kernel = device.GetKernel(new KernelSpec("matmul_blocked", 4, Marshal.SizeOf<Push>(),
                 (uint)lanes, (uint)rowsPerGroup, BlockedColumnsPerLane, SpecConstant.Bool(g.TransposeA), SpecConstant.Bool(g.TransposeB),
@@ -86,6 +85,9 @@ internal static class Gemm
                 Binding.Read(g.A), Binding.Read(g.B), Binding.Read(bias), g.Accumulate ? Binding.ReadWrite(g.C) : Binding.Write(g.C));
         }
     }
+
+    /// <summary>Lanes per workgroup of the register-blocked kernels: one subgroup, the SIMD width on CPU implementations.</summary>
+    internal static uint LanesFor(DeviceInfo info) => info.SubgroupSize is > 0 and <= 128 ? info.SubgroupSize : DefaultLanes;
 
     /// <summary>Rows per workgroup of the register-blocked kernel: fewer for short matrices so no lanes idle on clamped rows.</summary>
     internal static int BlockedRowsFor(int m) => m >= BlockedRows ? BlockedRows : m > 4 ? 8 : m > 2 ? 4 : m;
