@@ -9,6 +9,9 @@ public static class CliApp
     public static int Run(string[] args)
     {
         var root = new RootCommand("ClustSeg: universal segmentation as clustering, on any Vulkan GPU.");
+        root.Options.Add(GlobalOptions.Device);
+        root.Options.Add(GlobalOptions.Validate);
+        root.Subcommands.Add(Bench.BenchCommand.Create());
         return root.Parse(args).Invoke();
     }
 }

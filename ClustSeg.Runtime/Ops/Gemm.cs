@@ -16,6 +16,7 @@ internal static class Gemm
     private const int DefaultLanes = 8;
     internal const int BlockedRows = 8;
     internal const int BlockedColumnsPerLane = 2;
+    private const int Vec4Rows = 8; // TM of matmul_blocked_vec4.comp
     private const int MaxGroups = 65535;
 
     [StructLayout(LayoutKind.Sequential)]
@@ -58,11 +59,23 @@ internal static class Gemm
         if (Resolve(device, path) == GemmPath.RegisterBlocked)
         {
             var lanes = (int)LanesFor(device.Info);
-            rowsPerGroup = BlockedRowsFor(g.M);
-            kernel = device.GetKernel(new KernelSpec("matmul_blocked", 4, Marshal.SizeOf<Push>(),
-                (uint)lanes, (uint)rowsPerGroup, BlockedColumnsPerLane, SpecConstant.Bool(g.TransposeA), SpecConstant.Bool(g.TransposeB),
-                SpecConstant.Bool(g.Bias is not null), SpecConstant.Bool(g.Accumulate), SpecConstant.Bool(false)));
-            groupsX = Groups.CeilDiv(g.N, lanes * BlockedColumnsPerLane);
+            if (g.M % 4 == 0 && g.N % 4 == 0 && g.K % 4 == 0)
+            {
+                // Every row and batch stride is then a whole number of vec4s (tensor offsets are 64-byte aligned).
+                rowsPerGroup = Vec4Rows;
+                kernel = device.GetKernel(new KernelSpec("matmul_blocked_vec4", 4, Marshal.SizeOf<Push>(),
+                    (uint)lanes, SpecConstant.Bool(g.TransposeA), SpecConstant.Bool(g.TransposeB),
+                    SpecConstant.Bool(g.Bias is not null), SpecConstant.Bool(g.Accumulate)));
+                groupsX = Groups.CeilDiv(g.N, lanes * 4);
+            }
+            else
+            {
+                rowsPerGroup = BlockedRowsFor(g.M);
+                kernel = device.GetKernel(new KernelSpec("matmul_blocked", 4, Marshal.SizeOf<Push>(),
+                    (uint)lanes, (uint)rowsPerGroup, BlockedColumnsPerLane, SpecConstant.Bool(g.TransposeA), SpecConstant.Bool(g.TransposeB),
+                    SpecConstant.Bool(g.Bias is not null), SpecConstant.Bool(g.Accumulate), SpecConstant.Bool(false)));
+                groupsX = Groups.CeilDiv(g.N, lanes * BlockedColumnsPerLane);
+            }
         }
         else
         {

@@ -1,5 +1,6 @@
 using ClustSeg.Runtime.Recording;
 using ClustSeg.Runtime.Tensors;
+using ClustSeg.Runtime.Vulkan;
 
 namespace ClustSeg.Runtime.Ops;
 
@@ -80,6 +81,9 @@ public static class MatmulOp
             BiasGradient.Record(recorder, gradC, gradBias, s.Batch * s.M, s.N, 1, accumulate);
         }
     }
+
+    /// <summary>The GEMM kernel <see cref="Matmul"/> runs on <paramref name="device"/> for <paramref name="path"/> (Auto resolves by device kind).</summary>
+    public static GemmPath ResolvePath(GpuDevice device, GemmPath path = GemmPath.Auto) => Gemm.Resolve(device, path);
 
     private readonly record struct Sizes(int Batch, int M, int N, int K, bool BatchedA, bool BatchedB);
 

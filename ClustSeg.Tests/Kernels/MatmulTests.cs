@@ -86,11 +86,49 @@ public sealed class MatmulTests(VulkanFixture fixture) : VulkanTest(fixture)
         Numerics.AssertClose(Device.Read(c), Forward(s, a, b, bias));
     }
 
+    public static TheoryData<bool, bool, bool, bool> AlignedLayouts()
+    {
+        var data = new TheoryData<bool, bool, bool, bool>();
+        foreach (var ta in new[] { false, true })
+        foreach (var tb in new[] { false, true })
+            data.Add(ta, tb, !tb, ta); // shared A with batched B and the reverse
+        return data;
+    }
+
+    /// <summary>Multiples of 4 in M, N and K take the vec4 register-blocked kernel; 12 and 36 still cut its 8 x 32 tiles.</summary>
+    [Theory]
+    [MemberData(nameof(AlignedLayouts))]
+    public void Vec4KernelMatchesReference(bool transposeA, bool transposeB, bool batchedA, bool batchedB)
+    {
+        var s = new Case(2, 12, 36, 20, transposeA, transposeB, batchedA, batchedB);
+        var a = Numerics.RoundToFloat(Numerics.Random(Count(s.ShapeA), 40));
+        var b = Numerics.RoundToFloat(Numerics.Random(Count(s.ShapeB), 41));
+        var bias = Numerics.RoundToFloat(Numerics.Random(s.N, 42));
+        var gradC = Numerics.RoundToFloat(Numerics.Random(Count(s.ShapeC), 43));
+        var (gradA, gradB, _) = Backward(s, a, b, gradC);
+        var c = Device.Poisoned("c", s.ShapeC);
+        var da = Device.Poisoned("da", s.ShapeA);
+        var db = Device.Poisoned("db", s.ShapeB);
+        using (var recorder = Device.BeginRecording())
+        {
+            var ta = Device.Upload("a", a, s.ShapeA);
+            var tb = Device.Upload("b", b, s.ShapeB);
+            recorder.Matmul(ta, tb, c, transposeA, transposeB, Device.Upload("bias", bias, s.N), path: GemmPath.RegisterBlocked);
+            recorder.MatmulBackward(ta, tb, Device.Upload("gradC", gradC, s.ShapeC), da, db, null, transposeA, transposeB, path: GemmPath.RegisterBlocked);
+            recorder.Submit();
+        }
+        Numerics.AssertClose(Device.Read(c), Forward(s, a, b, bias));
+        Numerics.AssertClose(Device.Read(da), gradA, what: "dA");
+        Numerics.AssertClose(Device.Read(db), gradB, what: "dB");
+    }
+
     [Theory]
     [InlineData(GemmPath.RegisterBlocked, 67, 71, 37)]
     [InlineData(GemmPath.SharedTiled, 67, 131, 37)]
     [InlineData(GemmPath.RegisterBlocked, 1, 5, 3)]
     [InlineData(GemmPath.RegisterBlocked, 3, 1, 1)]
+    [InlineData(GemmPath.RegisterBlocked, 4, 4, 4)]
+    [InlineData(GemmPath.RegisterBlocked, 4, 8, 0)]
     [InlineData(GemmPath.SharedTiled, 1, 1, 1)]
     public void CrossesTileEdgesAndHandlesThinShapes(GemmPath path, int m, int n, int k)
     {
