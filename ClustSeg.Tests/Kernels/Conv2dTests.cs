@@ -76,6 +76,12 @@ public sealed class Conv2dTests(VulkanFixture fixture) : VulkanTest(fixture)
         ["depthwise"] = new Case(2, 5, 8, 5, 5, 3, 3, Conv2dGeometry.Square(1, 1, 1, 5)),
         ["depthwise stride 2"] = new Case(1, 6, 9, 9, 12, 3, 3, Conv2dGeometry.Square(2, 1, 1, 6)),
         ["1x1, many channels"] = new Case(1, 19, 5, 3, 11, 1, 1, Conv2dGeometry.Square()),
+        // Widths and channels per group in multiples of 4 take the vec4 kernels (forward, and input gradient at stride 1).
+        ["vec4 3x3 pad 1"] = new Case(2, 8, 5, 12, 12, 3, 3, Conv2dGeometry.Square(1, 1)),
+        ["vec4 5x5 groups 2"] = new Case(1, 8, 6, 8, 8, 5, 5, Conv2dGeometry.Square(1, 2, 1, 2)),
+        ["vec4 1x3 dilated 4, stride 2x1"] = new Case(1, 4, 7, 16, 4, 1, 3, new Conv2dGeometry(2, 1, 0, 4, 1, 4)),
+        ["vec4 3x3 no pad"] = new Case(1, 4, 6, 12, 4, 3, 3, Conv2dGeometry.Square(1, 0)),
+        ["vec4 1x1 pad 1"] = new Case(1, 4, 3, 8, 4, 1, 1, Conv2dGeometry.Square(1, 1)),
     };
 
     public static TheoryData<string> Cases() => new(Named.Keys);
