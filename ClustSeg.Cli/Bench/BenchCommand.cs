@@ -24,6 +24,11 @@ public static class BenchCommand
         Description = "Only kernels whose name contains this text (e.g. matmul, conv2d).",
     };
 
+    private static readonly Option<bool> Quick = new("--quick")
+    {
+        Description = "Small sizes only: a smoke test of every kernel in seconds (rates are not representative).",
+    };
+
     /// <summary>The `bench` command with its `kernels` subcommand.</summary>
     public static Command Create()
     {
@@ -33,6 +38,7 @@ public static class BenchCommand
         kernels.Options.Add(Json);
         kernels.Options.Add(Repeats);
         kernels.Options.Add(Filter);
+        kernels.Options.Add(Quick);
         kernels.SetAction(parse => RunKernels(parse, parse.InvocationConfiguration.Output));
         var bench = new Command("bench", "Benchmarks.");
         bench.Subcommands.Add(kernels);
@@ -47,7 +53,7 @@ public static class BenchCommand
         output.WriteLine($"device: {device.Info.Summary}");
         output.WriteLine($"{"kernel",-28} {"shape",-30} {"ms",10} {"rate",16} {"cpu ms",10} {"per cpu-s",16}");
         var records = new List<BenchRecord>();
-        foreach (var kase in KernelCases.All(device))
+        foreach (var kase in KernelCases.All(device, parse.GetValue(Quick)))
         {
             if (filter is not null && !kase.Kernel.Contains(filter, StringComparison.OrdinalIgnoreCase)) continue;
             var r = KernelBench.Run(device, kase, repeats);

@@ -16,21 +16,24 @@ internal sealed record KernelCase(string Kernel, string Shape, double Flops, dou
 /// <summary>The kernels and sizes `clustseg-cli bench kernels` times.</summary>
 internal static class KernelCases
 {
-    public static IEnumerable<KernelCase> All(GpuDevice device)
+    /// <summary>The cases; <paramref name="quick"/> shrinks every size (smoke tests, a first look at a new device).</summary>
+    public static IEnumerable<KernelCase> All(GpuDevice device, bool quick = false)
     {
         var native = MatmulOp.ResolvePath(device);
         var other = native == GemmPath.RegisterBlocked ? GemmPath.SharedTiled : GemmPath.RegisterBlocked;
-        yield return Matmul(1024, 1024, 1024, false, false, 1, native);
-        yield return Matmul(1024, 1024, 1024, false, true, 1, native);
-        yield return Matmul(1024, 1024, 1024, true, false, 1, native);
-        yield return Matmul(1024, 1024, 1024, false, false, 1, other);
-        yield return Matmul(4096, 256, 256, false, true, 1, native);    // a linear layer over 4096 tokens
-        yield return Matmul(1024, 1024, 64, false, true, 8, native);    // attention scores Q K^T, 8 heads
-        yield return Conv(1, 64, 128, 128, 64, 3, Conv2dGeometry.Square(1, 1), "forward");
-        yield return Conv(1, 64, 128, 128, 64, 3, Conv2dGeometry.Square(1, 1), "backward_input");
-        yield return Conv(1, 64, 128, 128, 64, 3, Conv2dGeometry.Square(1, 1), "backward_weight");
-        yield return Conv(2, 256, 64, 64, 64, 1, Conv2dGeometry.Square(), "forward");
-        yield return Conv(1, 128, 128, 128, 128, 3, Conv2dGeometry.Square(1, 1, 1, 128), "forward"); // depthwise
+        var s = quick ? 8 : 1; // divisor of the linear sizes
+        int g = 1024 / s, image = 128 / s, channels = 64 / s;
+        yield return Matmul(g, g, g, false, false, 1, native);
+        yield return Matmul(g, g, g, false, true, 1, native);
+        yield return Matmul(g, g, g, true, false, 1, native);
+        yield return Matmul(g, g, g, false, false, 1, other);
+        yield return Matmul(4096 / s, 256 / s, 256 / s, false, true, 1, native); // a linear layer over 4096 tokens
+        yield return Matmul(g, g, 64, false, true, 8, native);                   // attention scores Q K^T, 8 heads
+        yield return Conv(1, channels, image, image, channels, 3, Conv2dGeometry.Square(1, 1), "forward");
+        yield return Conv(1, channels, image, image, channels, 3, Conv2dGeometry.Square(1, 1), "backward_input");
+        yield return Conv(1, channels, image, image, channels, 3, Conv2dGeometry.Square(1, 1), "backward_weight");
+        yield return Conv(2, 256 / s, 64 / s, 64 / s, channels, 1, Conv2dGeometry.Square(), "forward");
+        yield return Conv(1, 2 * channels, image, image, 2 * channels, 3, Conv2dGeometry.Square(1, 1, 1, 2 * channels), "forward"); // depthwise
     }
 
     private static string Letter(bool transposed) => transposed ? "T" : "N";
