@@ -16,7 +16,9 @@ internal static class Gemm
     private const int DefaultLanes = 8;
     internal const int BlockedRows = 8;
     internal const int BlockedColumnsPerLane = 2;
-    private const int Vec4Rows = 8; // TM of matmul_blocked_vec4.comp
+    // Tile of matmul_blocked_vec4.comp: 16 rows x (lanes x 16) columns; the fastest measured on lavapipe (BENCHMARKS.md).
+    private const int Vec4Rows = 16;
+    private const int Vec4ColumnGroups = 4;
     private const int MaxGroups = 65535;
 
     [StructLayout(LayoutKind.Sequential)]
@@ -24,7 +26,10 @@ internal static class Gemm
     {
         public uint M, N, K, Lda, Ldb, Ldc, BatchStrideA, BatchStrideB, BatchStrideC, ReduceCount, RowGroupBase;
         public float Alpha;
+        public uint Flags; // read by matmul_blocked_vec4.comp only
     }
+
+    private const uint FlagBias = 1, FlagAccumulate = 2;
 
     /// <summary>A GEMM to record. Stored A is M x K (K x M when <see cref="TransposeA"/>), stored B is K x N (N x K when <see cref="TransposeB"/>).</summary>
     internal readonly record struct Problem(
@@ -64,9 +69,9 @@ internal static class Gemm
                 // Every row and batch stride is then a whole number of vec4s (tensor offsets are 64-byte aligned).
                 rowsPerGroup = Vec4Rows;
                 kernel = device.GetKernel(new KernelSpec("matmul_blocked_vec4", 4, Marshal.SizeOf<Push>(),
-                    (uint)lanes, SpecConstant.Bool(g.TransposeA), SpecConstant.Bool(g.TransposeB),
-                    SpecConstant.Bool(g.Bias is not null), SpecConstant.Bool(g.Accumulate)));
-                groupsX = Groups.CeilDiv(g.N, lanes * 4);
+                    (uint)lanes, SpecConstant.Bool(g.TransposeA), SpecConstant.Bool(g.TransposeB), Vec4Rows, Vec4ColumnGroups));
+                push.Flags = (g.Bias is not null ? FlagBias : 0) | (g.Accumulate ? FlagAccumulate : 0);
+                groupsX = Groups.CeilDiv(g.N, lanes * 4 * Vec4ColumnGroups);
             }
             else
             {

@@ -18,6 +18,10 @@ layout(push_constant) uniform GemmParams {
     uint reduce_count;   // >1 sums that many consecutive A/B batches into one C (weight gradients of shared B)
     uint row_group_base; // first row-group of this dispatch: the host splits grids past 65535 groups along y
     float alpha;
+    uint flags;          // matmul_blocked_vec4.comp only: GEMM_FLAG_* (runtime there, so fewer, slow-to-compile pipelines)
 } p;
+
+#define GEMM_FLAG_BIAS 1u
+#define GEMM_FLAG_ACCUMULATE 2u
 
 #endif
