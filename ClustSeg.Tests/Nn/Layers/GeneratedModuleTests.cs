@@ -92,10 +92,14 @@ public sealed class GeneratedModuleTests(VulkanFixture fixture) : VulkanTest(fix
             return logits.Select((l, i) => Numerics.Dot(Array.ConvertAll(Device.Read(l), v => (double)v), logitWeights[i])).Sum();
         }
 
-        // Fewer samples per tensor: the decoder has 34 parameters, and each sample costs two forward passes.
+        // Fewer samples per tensor, and the second decoder layer's parameters (the same code as the first's) left out:
+        // each sample costs two forward passes. The class head, shared by both layers, is checked.
         CheckSampled("centres", Device.Read(centresGradient!), centres, Loss, samples: 4);
         CheckSampled("pixels", Device.Read(pixelsGradient!), pixels, Loss, samples: 4);
-        foreach (var parameter in model.Parameters()) CheckSampled(parameter.Path, Device.Read(parameter.Grad), parameter.Value, Loss, samples: 2);
+        foreach (var parameter in model.Parameters().Where(p => !p.Path.StartsWith("rcross.1.", StringComparison.Ordinal) && !p.Path.StartsWith("ffn.1.", StringComparison.Ordinal)))
+        {
+            CheckSampled(parameter.Path, Device.Read(parameter.Grad), parameter.Value, Loss, samples: 2);
+        }
     }
 
     /// <summary>
