@@ -23,6 +23,7 @@ public static class Conv2dOp
     {
         public uint Batch, Channels, Height, Width, OutChannels, OutHeight, OutWidth, KernelH, KernelW;
         public uint StrideH, StrideW, PadH, PadW, DilationH, DilationW, Groups, RowGroupBase;
+        public uint Flags; // read by conv2d_vec4.comp only
     }
 
     /// <summary>Records <c>y = conv2d(x, weight) (+ bias)</c>.</summary>

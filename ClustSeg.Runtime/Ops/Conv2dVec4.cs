@@ -12,7 +12,11 @@ namespace ClustSeg.Runtime.Ops;
 internal static class Conv2dVec4
 {
     private const uint PackGroupSize = 256;
-    private const int RowsPerGroup = 8; // TM of conv2d_vec4.comp
+    private const int RowsPerGroup = 8; // TM of conv2d_backward_weight_vec4.comp
+    // Tile of conv2d_vec4.comp: 16 output channels x (lanes x 4 quads x 4 pixels) along a row.
+    private const int ForwardRows = 16;
+    private const int QuadsPerLane = 4;
+    private const uint FlagBias = 1, FlagAccumulate = 2;
     private const int MaxTapOffset = 4;  // the three vec4 around a lane's pixels reach 4 columns either side
 
     [StructLayout(LayoutKind.Sequential)]
@@ -88,12 +92,13 @@ internal static class Conv2dVec4
     {
         var lanes = Gemm.LanesFor(recorder.Device.Info);
         var kernel = recorder.Device.GetKernel(new KernelSpec("conv2d_vec4", 4, Marshal.SizeOf<Conv2dOp.Push>(),
-            lanes, f.KernelW, SpecConstant.Int((int)f.PadW), SpecConstant.Int((int)f.DilationW), SpecConstant.Bool(bias is not null), SpecConstant.Bool(accumulate)));
-        var quads = (long)f.OutHeight * ((f.OutWidth + 3) / 4);
-        var rowGroups = Groups.CeilDiv(f.OutChannels / f.Groups, RowsPerGroup);
-        var groupsX = Groups.CeilDiv(quads, lanes);
+            lanes, f.KernelW, SpecConstant.Int((int)f.PadW), SpecConstant.Int((int)f.DilationW), ForwardRows, QuadsPerLane));
+        f.Flags = (bias is not null ? FlagBias : 0) | (accumulate ? FlagAccumulate : 0);
+        var segments = (long)f.OutHeight * Groups.CeilDiv(f.OutWidth, 4 * QuadsPerLane);
+        var rowGroups = Groups.CeilDiv(f.OutChannels / f.Groups, ForwardRows);
+        var groupsX = Groups.CeilDiv(segments, lanes);
         var depth = f.Batch * f.Groups;
-        ShapeCheck.That(groupsX <= 65535 && depth <= 65535, "conv2d", $"the convolution is too large to dispatch ({quads} pixel quads, {depth} image-groups); split the batch.");
+        ShapeCheck.That(groupsX <= 65535 && depth <= 65535, "conv2d", $"the convolution is too large to dispatch ({segments} row segments, {depth} image-groups); split the batch.");
         for (uint first = 0; first < rowGroups; first += 65535)
         {
             f.RowGroupBase = first;
