@@ -108,5 +108,5 @@ internal static class Gemm
     internal static uint LanesFor(DeviceInfo info) => info.SubgroupSize is > 0 and <= 128 ? info.SubgroupSize : DefaultLanes;
 
     /// <summary>Rows per workgroup of the register-blocked kernel: fewer for short matrices so no lanes idle on clamped rows.</summary>
-    internal static int BlockedRowsFor(int m) => m >= BlockedRows ? BlockedRows : m > 4 ? 8 : m > 2 ? 4 : m;
+    internal static int BlockedRowsFor(int m) => m > 4 ? BlockedRows : m > 2 ? 4 : m;
 }

@@ -145,10 +145,12 @@ public sealed class Conv2dTests(VulkanFixture fixture) : VulkanTest(fixture)
         Numerics.AssertClose(gradBias, Numerics.NumericGradient(v => Forward(s, x, w, v), bias, gradY), 1e-7, "db");
     }
 
-    [Fact]
-    public void BackwardAccumulatesIntoExistingGradients()
+    [Theory]
+    [InlineData(5, 3)] // general kernels
+    [InlineData(8, 4)] // vec4 kernels
+    public void BackwardAccumulatesIntoExistingGradients(int width, int channels)
     {
-        var s = new Case(1, 3, 6, 5, 4, 3, 3, Conv2dGeometry.Square(1, 1));
+        var s = new Case(1, channels, 6, width, 4, 3, 3, Conv2dGeometry.Square(1, 1));
         var x = Numerics.RoundToFloat(Numerics.Random(Count(s.ShapeX), 11));
         var w = Numerics.RoundToFloat(Numerics.Random(Count(s.ShapeW), 12));
         var gradY = Numerics.RoundToFloat(Numerics.Random(Count(s.ShapeY), 13));
