@@ -11,7 +11,8 @@ namespace ClustSeg.Runtime.Ops;
 /// On CPU devices (lavapipe), where the shapes allow 16-byte loads (horizontal stride 1 or 2, widths and channels per
 /// group multiples of 4, taps within 4 columns), the forward pass and, at stride 1, both gradients use the vec4
 /// kernels (conv2d_vec4.comp, conv2d_backward_weight_vec4.comp); they first repack the weights into a temporary from
-/// <c>Device.Scratch</c> (one tensor the size of the weights per call).
+/// <c>Device.Scratch</c> (one tensor the size of the weights per call). Pointwise (1x1, stride 1, unpadded, ungrouped)
+/// convolutions with channel and pixel counts in multiples of 4 run as GEMMs there instead.
 /// </summary>
 public static class Conv2dOp
 {
@@ -38,6 +39,11 @@ public static class Conv2dOp
     {
         var push = Check(x, weight, y, geometry);
         if (bias is not null) ShapeCheck.Exactly(Op, "bias", bias, (int)push.OutChannels);
+        if (Conv2dPointwise.Fits(recorder, push))
+        {
+            Conv2dPointwise.Forward(recorder, push, x, weight, bias, y);
+            return;
+        }
         if (Conv2dVec4.Suits(recorder) && Conv2dVec4.Fits((int)push.Width, (int)push.StrideW, (int)push.PadW, (int)push.DilationW, (int)push.KernelW, (int)(push.OutChannels / push.Groups)))
         {
             Conv2dVec4.Forward(recorder, push, x, weight, bias, y);
@@ -69,7 +75,9 @@ public static class Conv2dOp
         if (gradX is not null)
         {
             ShapeCheck.Same(Op, "gradX", gradX, "x", x);
-            if (Conv2dVec4.Suits(recorder) && Conv2dVec4.FitsInputGradient(push))
+            if (Conv2dPointwise.Fits(recorder, push))
+                Conv2dPointwise.InputGradient(recorder, push, gradY, weight, gradX, accumulate);
+            else if (Conv2dVec4.Suits(recorder) && Conv2dVec4.FitsInputGradient(push))
                 Conv2dVec4.InputGradient(recorder, push, gradY, weight, gradX, accumulate);
             else
                 Dispatch(recorder, "conv2d_backward_input", 3, push, push.Height * push.Width, cg, push.Batch * push.Groups, accumulate,
@@ -78,7 +86,9 @@ public static class Conv2dOp
         if (gradWeight is not null)
         {
             ShapeCheck.Same(Op, "gradWeight", gradWeight, "weight", weight);
-            if (Conv2dVec4.Suits(recorder) && Conv2dVec4.FitsWeightGradient(push))
+            if (Conv2dPointwise.Fits(recorder, push))
+                Conv2dPointwise.WeightGradient(recorder, push, x, gradY, gradWeight, accumulate);
+            else if (Conv2dVec4.Suits(recorder) && Conv2dVec4.FitsWeightGradient(push))
                 Conv2dVec4.WeightGradient(recorder, push, x, gradY, gradWeight, accumulate);
             else
                 Dispatch(recorder, "conv2d_backward_weight", 3, push, cg * push.KernelH * push.KernelW, og, push.Groups, accumulate,

@@ -29,14 +29,14 @@ internal static class Gemm
         public uint Flags; // read by matmul_blocked_vec4.comp only
     }
 
-    private const uint FlagBias = 1, FlagAccumulate = 2;
+    private const uint FlagBias = 1, FlagAccumulate = 2, FlagRowBias = 4;
 
     /// <summary>A GEMM to record. Stored A is M x K (K x M when <see cref="TransposeA"/>), stored B is K x N (N x K when <see cref="TransposeB"/>).</summary>
     internal readonly record struct Problem(
         Tensor A, bool TransposeA, long BatchStrideA,
         Tensor B, bool TransposeB, long BatchStrideB,
         Tensor C, Tensor? Bias,
-        int M, int N, int K, int Batches, int ReduceCount, bool Accumulate, float Alpha = 1f);
+        int M, int N, int K, int Batches, int ReduceCount, bool Accumulate, float Alpha = 1f, bool BiasPerRow = false);
 
     internal static GemmPath Resolve(GpuDevice device, GemmPath path) =>
         path != GemmPath.Auto ? path : device.Info.Kind == DeviceKind.Cpu ? GemmPath.RegisterBlocked : GemmPath.SharedTiled;
@@ -70,7 +70,7 @@ internal static class Gemm
                 rowsPerGroup = Vec4Rows;
                 kernel = device.GetKernel(new KernelSpec("matmul_blocked_vec4", 4, Marshal.SizeOf<Push>(),
                     (uint)lanes, SpecConstant.Bool(g.TransposeA), SpecConstant.Bool(g.TransposeB), Vec4Rows, Vec4ColumnGroups));
-                push.Flags = (g.Bias is not null ? FlagBias : 0) | (g.Accumulate ? FlagAccumulate : 0);
+                push.Flags = (g.Bias is null ? 0 : g.BiasPerRow ? FlagRowBias : FlagBias) | (g.Accumulate ? FlagAccumulate : 0);
                 groupsX = Groups.CeilDiv(g.N, lanes * 4 * Vec4ColumnGroups);
             }
             else
@@ -93,6 +93,8 @@ internal static class Gemm
         }
         ShapeCheck.That(groupsX <= MaxGroups && g.Batches <= MaxGroups, op,
             $"the product is too wide to dispatch (N = {g.N}, batches = {g.Batches}); split it into several calls.");
+        if (g.BiasPerRow && g.Bias is not null && kernel.Name != "matmul_blocked_vec4")
+            throw new InvalidOperationException("A per-row bias is implemented by matmul_blocked_vec4 only; check its conditions before asking for one.");
         var bias = g.Bias ?? g.A; // unread when the kernel is specialised without bias; a binding must still be valid
         var rowGroups = (int)Groups.CeilDiv(g.M, rowsPerGroup);
         for (var first = 0; first < rowGroups; first += MaxGroups)
@@ -108,5 +110,5 @@ internal static class Gemm
     internal static uint LanesFor(DeviceInfo info) => info.SubgroupSize is > 0 and <= 128 ? info.SubgroupSize : DefaultLanes;
 
     /// <summary>Rows per workgroup of the register-blocked kernel: fewer for short matrices so no lanes idle on clamped rows.</summary>
-    internal static int BlockedRowsFor(int m) => m >= BlockedRows ? BlockedRows : m > 4 ? 8 : m > 2 ? 4 : m;
+    internal static int BlockedRowsFor(int m) => m > 4 ? BlockedRows : m > 2 ? 4 : m;
 }

@@ -23,5 +23,6 @@ layout(push_constant) uniform GemmParams {
 
 #define GEMM_FLAG_BIAS 1u
 #define GEMM_FLAG_ACCUMULATE 2u
+#define GEMM_FLAG_ROW_BIAS 4u   // bias[m] added to row m (1x1 convolutions routed through the GEMM)
 
 #endif

@@ -80,6 +80,7 @@ void main() {
                 const uint at = z * p.batch_stride_c + m * p.ldc + col0[h] + j;
                 float v = p.alpha * acc[i][h][j];
                 if ((p.flags & GEMM_FLAG_BIAS) != 0) v += bias[col0[h] + j];
+                if ((p.flags & GEMM_FLAG_ROW_BIAS) != 0) v += bias[m];
                 if ((p.flags & GEMM_FLAG_ACCUMULATE) != 0) v += c[at];
                 c[at] = v;
             }

@@ -83,6 +83,7 @@ public sealed class Conv2dTests(VulkanFixture fixture) : VulkanTest(fixture)
         ["vec4 3x3 no pad"] = new Case(1, 4, 6, 12, 4, 3, 3, Conv2dGeometry.Square(1, 0)),
         ["vec4 1x1 pad 1"] = new Case(1, 4, 3, 8, 4, 1, 1, Conv2dGeometry.Square(1, 1)),
         ["vec4 3x3 stride 2"] = new Case(2, 3, 7, 20, 8, 3, 3, Conv2dGeometry.Square(2, 1)),
+        ["pointwise as GEMM"] = new Case(2, 8, 3, 4, 12, 1, 1, Conv2dGeometry.Square()),
     };
 
     public static TheoryData<string> Cases() => new(Named.Keys);
@@ -145,10 +146,12 @@ public sealed class Conv2dTests(VulkanFixture fixture) : VulkanTest(fixture)
         Numerics.AssertClose(gradBias, Numerics.NumericGradient(v => Forward(s, x, w, v), bias, gradY), 1e-7, "db");
     }
 
-    [Fact]
-    public void BackwardAccumulatesIntoExistingGradients()
+    [Theory]
+    [InlineData(5, 3)] // general kernels
+    [InlineData(8, 4)] // vec4 kernels
+    public void BackwardAccumulatesIntoExistingGradients(int width, int channels)
     {
-        var s = new Case(1, 3, 6, 5, 4, 3, 3, Conv2dGeometry.Square(1, 1));
+        var s = new Case(1, channels, 6, width, 4, 3, 3, Conv2dGeometry.Square(1, 1));
         var x = Numerics.RoundToFloat(Numerics.Random(Count(s.ShapeX), 11));
         var w = Numerics.RoundToFloat(Numerics.Random(Count(s.ShapeW), 12));
         var gradY = Numerics.RoundToFloat(Numerics.Random(Count(s.ShapeY), 13));
