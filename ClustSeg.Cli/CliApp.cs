@@ -18,6 +18,7 @@ public static class CliApp
         root.Subcommands.Add(DevicesCommand.Create());
         root.Subcommands.Add(InferCommand.Create());
         root.Subcommands.Add(EvalCommand.Create());
+        root.Subcommands.Add(Bench.BenchCommand.Create());
         root.Subcommands.Add(InitCommand.Create());
         root.Subcommands.Add(InfoCommand.Create());
         return root;

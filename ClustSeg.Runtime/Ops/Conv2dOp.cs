@@ -1,0 +1,132 @@
+using System.Runtime.InteropServices;
+using ClustSeg.Runtime.Kernels;
+using ClustSeg.Runtime.Recording;
+using ClustSeg.Runtime.Tensors;
+
+namespace ClustSeg.Runtime.Ops;
+
+/// <summary>
+/// Host wrapper of the conv2d kernels (implicit GEMM, NCHW): forward <c>y = conv(x, weight) + bias</c> with weights
+/// [out_channels, in_channels / groups, kh, kw], and its gradients for x, weight and bias.
+/// Where the shapes allow 16-byte loads (horizontal stride 1, widths and channels per group multiples of 4, taps
+/// within 4 columns) the forward pass and input gradient use conv2d_vec4.comp (and the weight gradient conv2d_backward_weight_vec4.comp), which first repacks the weights into a
+/// temporary from <c>Device.Scratch</c> (one tensor the size of the weights per call).
+/// </summary>
+public static class Conv2dOp
+{
+    private const string Op = "conv2d";
+    private const int ColumnsPerLane = 2;
+    private const int MaxGroups = 65535;
+
+    [StructLayout(LayoutKind.Sequential)]
+    internal struct Push
+    {
+        public uint Batch, Channels, Height, Width, OutChannels, OutHeight, OutWidth, KernelH, KernelW;
+        public uint StrideH, StrideW, PadH, PadW, DilationH, DilationW, Groups, RowGroupBase;
+    }
+
+    /// <summary>Records <c>y = conv2d(x, weight) (+ bias)</c>.</summary>
+    /// <param name="recorder">The recording.</param>
+    /// <param name="x">Input [N, C, H, W].</param>
+    /// <param name="weight">Weights [O, C / groups, KH, KW].</param>
+    /// <param name="bias">Optional [O].</param>
+    /// <param name="y">Output [N, O, OH, OW] with OH, OW from <see cref="Conv2dGeometry.OutputSize"/>.</param>
+    /// <param name="geometry">Stride, padding, dilation and groups.</param>
+    public static void Conv2d(this CommandRecorder recorder, Tensor x, Tensor weight, Tensor? bias, Tensor y, Conv2dGeometry geometry)
+    {
+        var push = Check(x, weight, y, geometry);
+        if (bias is not null) ShapeCheck.Exactly(Op, "bias", bias, (int)push.OutChannels);
+        if (Conv2dVec4.Fits((int)push.Width, (int)push.StrideW, (int)push.PadW, (int)push.DilationW, (int)push.KernelW, (int)(push.OutChannels / push.Groups)))
+        {
+            Conv2dVec4.Forward(recorder, push, x, weight, bias, y);
+            return;
+        }
+        Dispatch(recorder, "conv2d", 4, push, push.OutHeight * push.OutWidth, push.OutChannels / push.Groups, push.Batch * push.Groups, bias is not null,
+            Binding.Read(x), Binding.Read(weight), Binding.Read(bias ?? weight), Binding.Write(y));
+    }
+
+    /// <summary>
+    /// Records the gradients of <see cref="Conv2d"/> given <paramref name="gradY"/>; any of <paramref name="gradX"/>,
+    /// <paramref name="gradWeight"/>, <paramref name="gradBias"/> may be null to skip it.
+    /// </summary>
+    /// <param name="recorder">The recording.</param>
+    /// <param name="x">Forward input [N, C, H, W].</param>
+    /// <param name="weight">Forward weights [O, C / groups, KH, KW].</param>
+    /// <param name="gradY">Gradient of the loss with respect to y [N, O, OH, OW].</param>
+    /// <param name="gradX">Receives dL/dx (shape of x), or null.</param>
+    /// <param name="gradWeight">Receives dL/dweight (shape of weight), or null.</param>
+    /// <param name="gradBias">Receives dL/dbias [O], or null.</param>
+    /// <param name="geometry">As in the forward call.</param>
+    /// <param name="accumulate">Add into the gradient tensors instead of overwriting them (gradient fan-in).</param>
+    public static void Conv2dBackward(this CommandRecorder recorder, Tensor x, Tensor weight, Tensor gradY, Tensor? gradX, Tensor? gradWeight,
+        Tensor? gradBias, Conv2dGeometry geometry, bool accumulate = false)
+    {
+        var push = Check(x, weight, gradY, geometry);
+        var og = push.OutChannels / push.Groups;
+        var cg = push.Channels / push.Groups;
+        if (gradX is not null)
+        {
+            ShapeCheck.Same(Op, "gradX", gradX, "x", x);
+            if (Conv2dVec4.FitsInputGradient(push))
+                Conv2dVec4.InputGradient(recorder, push, gradY, weight, gradX, accumulate);
+            else
+                Dispatch(recorder, "conv2d_backward_input", 3, push, push.Height * push.Width, cg, push.Batch * push.Groups, accumulate,
+                    Binding.Read(gradY), Binding.Read(weight), accumulate ? Binding.ReadWrite(gradX) : Binding.Write(gradX));
+        }
+        if (gradWeight is not null)
+        {
+            ShapeCheck.Same(Op, "gradWeight", gradWeight, "weight", weight);
+            if (Conv2dVec4.FitsWeightGradient(push))
+                Conv2dVec4.WeightGradient(recorder, push, x, gradY, gradWeight, accumulate);
+            else
+                Dispatch(recorder, "conv2d_backward_weight", 3, push, cg * push.KernelH * push.KernelW, og, push.Groups, accumulate,
+                    Binding.Read(x), Binding.Read(gradY), accumulate ? Binding.ReadWrite(gradWeight) : Binding.Write(gradWeight));
+        }
+        if (gradBias is not null)
+        {
+            ShapeCheck.Exactly(Op, "gradBias", gradBias, (int)push.OutChannels);
+            BiasGradient.Record(recorder, gradY, gradBias, (int)push.Batch, (int)push.OutChannels, (int)(push.OutHeight * push.OutWidth), accumulate);
+        }
+    }
+
+    /// <summary>Rows (channels) are split over y; the host splits y past the dispatch limit.</summary>
+    private static void Dispatch(CommandRecorder recorder, string shader, int buffers, Push push, uint columns, uint rows, uint depth, bool flag,
+        params ReadOnlySpan<Binding> bindings)
+    {
+        var lanes = Gemm.LanesFor(recorder.Device.Info);
+        var rowsPerGroup = (uint)Gemm.BlockedRowsFor((int)rows);
+        var kernel = recorder.Device.GetKernel(new KernelSpec(shader, buffers, Marshal.SizeOf<Push>(), lanes, rowsPerGroup, ColumnsPerLane, SpecConstant.Bool(flag)));
+        var groupsX = Groups.CeilDiv(columns, lanes * ColumnsPerLane);
+        ShapeCheck.That(groupsX <= MaxGroups && depth <= MaxGroups, Op,
+            $"the convolution is too large to dispatch ({columns} columns, {depth} image-groups); split the batch.");
+        var rowGroups = Groups.CeilDiv(rows, rowsPerGroup);
+        for (uint first = 0; first < rowGroups; first += MaxGroups)
+        {
+            push.RowGroupBase = first;
+            recorder.Dispatch(kernel, (groupsX, Math.Min(MaxGroups, rowGroups - first), depth), push, bindings);
+        }
+    }
+
+    private static Push Check(Tensor x, Tensor weight, Tensor y, Conv2dGeometry g)
+    {
+        ShapeCheck.Rank(Op, "x", x, 4);
+        ShapeCheck.Rank(Op, "weight", weight, 4);
+        ShapeCheck.Rank(Op, "y", y, 4);
+        foreach (var (name, t) in new[] { ("x", x), ("weight", weight), ("y", y) }) ShapeCheck.DType(Op, name, t, DType.F32);
+        ShapeCheck.That(g.StrideH >= 1 && g.StrideW >= 1 && g.DilationH >= 1 && g.DilationW >= 1 && g.PadH >= 0 && g.PadW >= 0 && g.Groups >= 1, Op,
+            $"invalid geometry {g}: strides and dilations must be at least 1, padding at least 0, groups at least 1.");
+        int n = x.Dim(0), c = x.Dim(1), h = x.Dim(2), w = x.Dim(3), o = weight.Dim(0), kh = weight.Dim(2), kw = weight.Dim(3);
+        ShapeCheck.That(c % g.Groups == 0 && o % g.Groups == 0, Op,
+            $"input channels ({c}, from '{x.Name}' [{x.ShapeText}]) and output channels ({o}, from '{weight.Name}' [{weight.ShapeText}]) must both divide by groups = {g.Groups}.");
+        ShapeCheck.Exactly(Op, "weight", weight, o, c / g.Groups, kh, kw);
+        var (oh, ow) = g.OutputSize(h, w, kh, kw);
+        ShapeCheck.That(oh >= 1 && ow >= 1, Op, $"the {kh}x{kw} kernel (dilation {g.DilationH}x{g.DilationW}) does not fit the padded {h}x{w} input of '{x.Name}'.");
+        ShapeCheck.Exactly(Op, "y", y, n, o, oh, ow);
+        return new Push
+        {
+            Batch = (uint)n, Channels = (uint)c, Height = (uint)h, Width = (uint)w, OutChannels = (uint)o, OutHeight = (uint)oh, OutWidth = (uint)ow,
+            KernelH = (uint)kh, KernelW = (uint)kw, StrideH = (uint)g.StrideH, StrideW = (uint)g.StrideW, PadH = (uint)g.PadH, PadW = (uint)g.PadW,
+            DilationH = (uint)g.DilationH, DilationW = (uint)g.DilationW, Groups = (uint)g.Groups,
+        };
+    }
+}

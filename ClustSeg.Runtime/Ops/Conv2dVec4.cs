@@ -1,0 +1,104 @@
+using System.Runtime.InteropServices;
+using ClustSeg.Runtime.Kernels;
+using ClustSeg.Runtime.Recording;
+using ClustSeg.Runtime.Tensors;
+
+namespace ClustSeg.Runtime.Ops;
+
+/// <summary>
+/// The vec4 conv2d path (conv2d_vec4.comp with weights repacked by conv2d_pack_weights.comp): several times faster on
+/// lavapipe where its shape conditions hold; <see cref="Conv2dOp"/> falls back to the general kernels elsewhere.
+/// </summary>
+internal static class Conv2dVec4
+{
+    private const uint PackGroupSize = 256;
+    private const int RowsPerGroup = 8; // TM of conv2d_vec4.comp
+    private const int MaxTapOffset = 4;  // the three vec4 around a lane's pixels reach 4 columns either side
+
+    [StructLayout(LayoutKind.Sequential)]
+    private readonly struct PackPush(uint og, uint cg, uint kh, uint kw, uint count)
+    {
+        public readonly uint Og = og, Cg = cg, Kh = kh, Kw = kw, Count = count;
+    }
+
+    /// <summary>Whether a forward convolution reading rows of <paramref name="width"/> fits the vec4 kernel.</summary>
+    internal static bool Fits(int width, int strideW, int padW, int dilationW, int kernelW, int outPerGroup) =>
+        strideW == 1 && width % 4 == 0 && outPerGroup % 4 == 0 && padW >= 0 &&
+        Enumerable.Range(0, kernelW).All(t => Math.Abs(t * dilationW - padW) <= MaxTapOffset);
+
+    /// <summary>The input gradient of a stride-1 convolution is the stride-1 convolution of the output gradient with
+    /// mirrored, channel-swapped weights and padding dilation * (k - 1) - pad; true when that convolution fits.</summary>
+    internal static bool FitsInputGradient(in Conv2dOp.Push f) =>
+        f.StrideH == 1 && f.StrideW == 1 && FlippedPad(f.KernelH, f.DilationH, f.PadH) >= 0 && FlippedPad(f.KernelW, f.DilationW, f.PadW) >= 0 &&
+        Fits((int)f.OutWidth, 1, FlippedPad(f.KernelW, f.DilationW, f.PadW), (int)f.DilationW, (int)f.KernelW, (int)(f.Channels / f.Groups));
+
+    /// <summary>Whether the weight gradient fits conv2d_backward_weight_vec4.comp (input and output rows in whole vec4s).</summary>
+    internal static bool FitsWeightGradient(in Conv2dOp.Push f) =>
+        f.OutWidth % 4 == 0 && Fits((int)f.Width, (int)f.StrideW, (int)f.PadW, (int)f.DilationW, (int)f.KernelW, 4);
+
+    /// <summary>Records the weight gradient: rows are output channels, each lane one (input channel, kh) pair.</summary>
+    internal static void WeightGradient(CommandRecorder recorder, Conv2dOp.Push f, Tensor x, Tensor gradY, Tensor gradW, bool accumulate)
+    {
+        var lanes = Gemm.LanesFor(recorder.Device.Info);
+        var kernel = recorder.Device.GetKernel(new KernelSpec("conv2d_backward_weight_vec4", 3, Marshal.SizeOf<Conv2dOp.Push>(),
+            lanes, f.KernelW, SpecConstant.Int((int)f.PadW), SpecConstant.Int((int)f.DilationW), SpecConstant.Bool(accumulate)));
+        var groupsX = Groups.CeilDiv((long)(f.Channels / f.Groups) * f.KernelH, lanes);
+        var rowGroups = Groups.CeilDiv(f.OutChannels / f.Groups, RowsPerGroup);
+        ShapeCheck.That(groupsX <= 65535 && f.Groups <= 65535, "conv2d", $"the weight gradient is too large to dispatch ({groupsX} column groups, {f.Groups} groups).");
+        for (uint first = 0; first < rowGroups; first += 65535)
+        {
+            f.RowGroupBase = first;
+            recorder.Dispatch(kernel, (groupsX, Math.Min(65535, rowGroups - first), f.Groups), f,
+                Binding.Read(x), Binding.Read(gradY), accumulate ? Binding.ReadWrite(gradW) : Binding.Write(gradW));
+        }
+    }
+
+    private static int FlippedPad(uint kernel, uint dilation, uint pad) => (int)(dilation * (kernel - 1)) - (int)pad;
+
+    /// <summary>Records <c>y = conv(x, weight) + bias</c>; weights are repacked into a scratch temporary first.</summary>
+    internal static void Forward(CommandRecorder recorder, in Conv2dOp.Push f, Tensor x, Tensor weight, Tensor? bias, Tensor y)
+    {
+        var packed = Pack(recorder, weight, f, flip: false);
+        Record(recorder, f, x, packed, bias, y, accumulate: false);
+    }
+
+    /// <summary>Records the input gradient as the convolution of <paramref name="gradY"/> with the flipped weights.</summary>
+    internal static void InputGradient(CommandRecorder recorder, in Conv2dOp.Push f, Tensor gradY, Tensor weight, Tensor gradX, bool accumulate)
+    {
+        var packed = Pack(recorder, weight, f, flip: true);
+        var t = f;
+        t.Channels = f.OutChannels; t.Height = f.OutHeight; t.Width = f.OutWidth;
+        t.OutChannels = f.Channels; t.OutHeight = f.Height; t.OutWidth = f.Width;
+        t.PadH = (uint)FlippedPad(f.KernelH, f.DilationH, f.PadH);
+        t.PadW = (uint)FlippedPad(f.KernelW, f.DilationW, f.PadW);
+        Record(recorder, t, gradY, packed, null, gradX, accumulate);
+    }
+
+    private static Tensor Pack(CommandRecorder recorder, Tensor weight, in Conv2dOp.Push f, bool flip)
+    {
+        var count = (uint)weight.ElementCount;
+        var packed = recorder.Device.Scratch.Allocate(weight.Name + (flip ? ".flipped" : ".packed"), DType.F32, (int)count);
+        var kernel = recorder.Device.GetKernel(new KernelSpec("conv2d_pack_weights", 2, Marshal.SizeOf<PackPush>(), PackGroupSize, SpecConstant.Bool(flip)));
+        recorder.Dispatch(kernel, Groups.For1D(count, PackGroupSize),
+            new PackPush(f.OutChannels / f.Groups, f.Channels / f.Groups, f.KernelH, f.KernelW, count), Binding.Read(weight), Binding.Write(packed));
+        return packed;
+    }
+
+    private static void Record(CommandRecorder recorder, Conv2dOp.Push f, Tensor input, Tensor packed, Tensor? bias, Tensor output, bool accumulate)
+    {
+        var lanes = Gemm.LanesFor(recorder.Device.Info);
+        var kernel = recorder.Device.GetKernel(new KernelSpec("conv2d_vec4", 4, Marshal.SizeOf<Conv2dOp.Push>(),
+            lanes, f.KernelW, SpecConstant.Int((int)f.PadW), SpecConstant.Int((int)f.DilationW), SpecConstant.Bool(bias is not null), SpecConstant.Bool(accumulate)));
+        var quads = (long)f.OutHeight * ((f.OutWidth + 3) / 4);
+        var rowGroups = Groups.CeilDiv(f.OutChannels / f.Groups, RowsPerGroup);
+        var groupsX = Groups.CeilDiv(quads, lanes);
+        var depth = f.Batch * f.Groups;
+        ShapeCheck.That(groupsX <= 65535 && depth <= 65535, "conv2d", $"the convolution is too large to dispatch ({quads} pixel quads, {depth} image-groups); split the batch.");
+        for (uint first = 0; first < rowGroups; first += 65535)
+        {
+            f.RowGroupBase = first;
+            recorder.Dispatch(kernel, (groupsX, Math.Min(65535, rowGroups - first), depth), f,
+                Binding.Read(input), Binding.Read(packed), Binding.Read(bias ?? packed), accumulate ? Binding.ReadWrite(output) : Binding.Write(output));
+        }
+    }
+}

@@ -1,0 +1,112 @@
+using System.Runtime.InteropServices;
+using ClustSeg.Runtime.Kernels;
+using ClustSeg.Runtime.Recording;
+using ClustSeg.Runtime.Tensors;
+using ClustSeg.Runtime.Vulkan;
+
+namespace ClustSeg.Runtime.Ops;
+
+/// <summary>
+/// One batched GEMM C[z] (+)= alpha * sum_r op(A[z*R + r]) op(B[z*R + r]) (+ bias) on either GEMM kernel; the public
+/// wrappers (<see cref="MatmulOp"/>) resolve shapes and transposes into this form.
+/// </summary>
+internal static class Gemm
+{
+    /// <summary>Lanes per workgroup of the register-blocked kernel where the device reports no subgroup size.</summary>
+    private const int DefaultLanes = 8;
+    internal const int BlockedRows = 8;
+    internal const int BlockedColumnsPerLane = 2;
+    // Tile of matmul_blocked_vec4.comp: 16 rows x (lanes x 16) columns; the fastest measured on lavapipe (BENCHMARKS.md).
+    private const int Vec4Rows = 16;
+    private const int Vec4ColumnGroups = 4;
+    private const int MaxGroups = 65535;
+
+    [StructLayout(LayoutKind.Sequential)]
+    internal struct Push
+    {
+        public uint M, N, K, Lda, Ldb, Ldc, BatchStrideA, BatchStrideB, BatchStrideC, ReduceCount, RowGroupBase;
+        public float Alpha;
+        public uint Flags; // read by matmul_blocked_vec4.comp only
+    }
+
+    private const uint FlagBias = 1, FlagAccumulate = 2;
+
+    /// <summary>A GEMM to record. Stored A is M x K (K x M when <see cref="TransposeA"/>), stored B is K x N (N x K when <see cref="TransposeB"/>).</summary>
+    internal readonly record struct Problem(
+        Tensor A, bool TransposeA, long BatchStrideA,
+        Tensor B, bool TransposeB, long BatchStrideB,
+        Tensor C, Tensor? Bias,
+        int M, int N, int K, int Batches, int ReduceCount, bool Accumulate, float Alpha = 1f);
+
+    internal static GemmPath Resolve(GpuDevice device, GemmPath path) =>
+        path != GemmPath.Auto ? path : device.Info.Kind == DeviceKind.Cpu ? GemmPath.RegisterBlocked : GemmPath.SharedTiled;
+
+    internal static void Record(CommandRecorder recorder, string op, in Problem g, GemmPath path)
+    {
+        if (g.M == 0 || g.N == 0 || g.Batches == 0) return;
+        var device = recorder.Device;
+        var push = new Push
+        {
+            M = (uint)g.M, N = (uint)g.N, K = (uint)g.K,
+            Lda = (uint)(g.TransposeA ? g.M : g.K),
+            Ldb = (uint)(g.TransposeB ? g.K : g.N),
+            Ldc = (uint)g.N,
+            BatchStrideA = checked((uint)g.BatchStrideA),
+            BatchStrideB = checked((uint)g.BatchStrideB),
+            BatchStrideC = checked((uint)((long)g.M * g.N)),
+            ReduceCount = (uint)g.ReduceCount,
+            Alpha = g.Alpha,
+        };
+        // K = 0 still writes C (zeros plus bias), so the loops simply run empty.
+        Kernel kernel;
+        int rowsPerGroup;
+        uint groupsX;
+        if (Resolve(device, path) == GemmPath.RegisterBlocked)
+        {
+            var lanes = (int)LanesFor(device.Info);
+            if (g.M % 4 == 0 && g.N % 4 == 0 && g.K % 4 == 0)
+            {
+                // Every row and batch stride is then a whole number of vec4s (tensor offsets are 64-byte aligned).
+                rowsPerGroup = Vec4Rows;
+                kernel = device.GetKernel(new KernelSpec("matmul_blocked_vec4", 4, Marshal.SizeOf<Push>(),
+                    (uint)lanes, SpecConstant.Bool(g.TransposeA), SpecConstant.Bool(g.TransposeB), Vec4Rows, Vec4ColumnGroups));
+                push.Flags = (g.Bias is not null ? FlagBias : 0) | (g.Accumulate ? FlagAccumulate : 0);
+                groupsX = Groups.CeilDiv(g.N, lanes * 4 * Vec4ColumnGroups);
+            }
+            else
+            {
+                rowsPerGroup = BlockedRowsFor(g.M);
+                kernel = device.GetKernel(new KernelSpec("matmul_blocked", 4, Marshal.SizeOf<Push>(),
+                    (uint)lanes, (uint)rowsPerGroup, BlockedColumnsPerLane, SpecConstant.Bool(g.TransposeA), SpecConstant.Bool(g.TransposeB),
+                    SpecConstant.Bool(g.Bias is not null), SpecConstant.Bool(g.Accumulate), SpecConstant.Bool(false)));
+                groupsX = Groups.CeilDiv(g.N, lanes * BlockedColumnsPerLane);
+            }
+        }
+        else
+        {
+            var tiles = GemmTiles.For(device.Info);
+            rowsPerGroup = tiles.BM;
+            kernel = device.GetKernel(new KernelSpec("matmul_tiled", 4, Marshal.SizeOf<Push>(),
+                (uint)tiles.Threads, (uint)tiles.BM, (uint)tiles.BN, (uint)tiles.BK, (uint)tiles.TM, (uint)tiles.TN,
+                SpecConstant.Bool(g.TransposeA), SpecConstant.Bool(g.TransposeB), SpecConstant.Bool(g.Bias is not null), SpecConstant.Bool(g.Accumulate)));
+            groupsX = Groups.CeilDiv(g.N, tiles.BN);
+        }
+        ShapeCheck.That(groupsX <= MaxGroups && g.Batches <= MaxGroups, op,
+            $"the product is too wide to dispatch (N = {g.N}, batches = {g.Batches}); split it into several calls.");
+        var bias = g.Bias ?? g.A; // unread when the kernel is specialised without bias; a binding must still be valid
+        var rowGroups = (int)Groups.CeilDiv(g.M, rowsPerGroup);
+        for (var first = 0; first < rowGroups; first += MaxGroups)
+        {
+            push.RowGroupBase = (uint)first;
+            var count = (uint)Math.Min(MaxGroups, rowGroups - first);
+            recorder.Dispatch(kernel, (groupsX, count, (uint)g.Batches), push,
+                Binding.Read(g.A), Binding.Read(g.B), Binding.Read(bias), g.Accumulate ? Binding.ReadWrite(g.C) : Binding.Write(g.C));
+        }
+    }
+
+    /// <summary>Lanes per workgroup of the register-blocked kernels: one subgroup, the SIMD width on CPU implementations.</summary>
+    internal static uint LanesFor(DeviceInfo info) => info.SubgroupSize is > 0 and <= 128 ? info.SubgroupSize : DefaultLanes;
+
+    /// <summary>Rows per workgroup of the register-blocked kernel: fewer for short matrices so no lanes idle on clamped rows.</summary>
+    internal static int BlockedRowsFor(int m) => m >= BlockedRows ? BlockedRows : m > 4 ? 8 : m > 2 ? 4 : m;
+}

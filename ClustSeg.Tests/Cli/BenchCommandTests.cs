@@ -1,0 +1,35 @@
+using System.Text.Json;
+
+namespace ClustSeg.Tests.Cli;
+
+public sealed class BenchCommandTests
+{
+    [Fact]
+    public void QuickKernelBenchWritesOneRateRecordPerKernelAndShape()
+    {
+        var json = Path.Combine(Path.GetTempPath(), $"clustseg-bench-{Guid.NewGuid():N}.json");
+        try
+        {
+            var code = ClustSeg.Cli.CliApp.Run(["bench", "kernels", "--quick", "--repeats", "1", "--json", json]);
+            Assert.Equal(0, code);
+            using var document = JsonDocument.Parse(File.ReadAllText(json));
+            var records = document.RootElement.EnumerateArray().ToList();
+            Assert.Equal(11, records.Count);
+            var keys = records.Select(r => (r.GetProperty("kernel").GetString(), r.GetProperty("shape").GetString())).ToList();
+            Assert.Equal(keys.Count, keys.Distinct().Count());
+            foreach (var r in records)
+            {
+                var hasFlops = r.TryGetProperty("gflops", out var gflops);
+                var hasBytes = r.TryGetProperty("gbps", out var gbps);
+                Assert.True(hasFlops ^ hasBytes, $"{r}: exactly one of gflops and gbps");
+                Assert.True((hasFlops ? gflops : gbps).GetDouble() > 0, $"{r}: the rate must be positive");
+                Assert.True(r.GetProperty("milliseconds").GetDouble() > 0);
+            }
+            Assert.Contains(records, r => r.GetProperty("kernel").GetString() == "conv2d_depthwise_forward" && r.TryGetProperty("gbps", out _));
+        }
+        finally
+        {
+            File.Delete(json);
+        }
+    }
+}

@@ -1,0 +1,182 @@
+using ClustSeg.Runtime.Errors;
+using ClustSeg.Runtime.Ops;
+using ClustSeg.Tests.Support;
+
+namespace ClustSeg.Tests.Kernels;
+
+public sealed class Conv2dTests(VulkanFixture fixture) : VulkanTest(fixture)
+{
+    private sealed record Case(int N, int C, int H, int W, int O, int KH, int KW, Conv2dGeometry G)
+    {
+        public int Cg => C / G.Groups;
+        public int Og => O / G.Groups;
+        public (int Height, int Width) Out => G.OutputSize(H, W, KH, KW);
+        public int[] ShapeX => [N, C, H, W];
+        public int[] ShapeW => [O, Cg, KH, KW];
+        public int[] ShapeY => [N, O, Out.Height, Out.Width];
+        public int XAt(int n, int c, int h, int w) => ((n * C + c) * H + h) * W + w;
+        public int WAt(int o, int c, int kh, int kw) => ((o * Cg + c) * KH + kh) * KW + kw;
+        public int YAt(int n, int o, int h, int w) => ((n * O + o) * Out.Height + h) * Out.Width + w;
+
+        /// <summary>Visits every (output element, weight tap, input element) triple of the convolution, padding excluded.</summary>
+        public void ForEachTap(Action<int, int, int> visit) // (y index, weight index, x index)
+        {
+            var (oh, ow) = Out;
+            for (var n = 0; n < N; n++)
+            for (var o = 0; o < O; o++)
+            for (var y = 0; y < oh; y++)
+            for (var x = 0; x < ow; x++)
+            for (var c = 0; c < Cg; c++)
+            for (var kh = 0; kh < KH; kh++)
+            for (var kw = 0; kw < KW; kw++)
+            {
+                var ih = y * G.StrideH - G.PadH + kh * G.DilationH;
+                var iw = x * G.StrideW - G.PadW + kw * G.DilationW;
+                if (ih < 0 || ih >= H || iw < 0 || iw >= W) continue;
+                var group = o / Og;
+                visit(YAt(n, o, y, x), WAt(o, c, kh, kw), XAt(n, group * Cg + c, ih, iw));
+            }
+        }
+    }
+
+    private static int Count(int[] shape) => shape.Aggregate(1, (a, b) => a * b);
+
+    private static double[] Forward(Case s, double[] x, double[] w, double[]? bias)
+    {
+        var y = new double[Count(s.ShapeY)];
+        var plane = s.Out.Height * s.Out.Width;
+        if (bias is not null)
+            for (var i = 0; i < y.Length; i++) y[i] = bias[i / plane % s.O];
+        s.ForEachTap((yi, wi, xi) => y[yi] += w[wi] * x[xi]);
+        return y;
+    }
+
+    private static (double[] GradX, double[] GradW, double[] GradBias) Backward(Case s, double[] x, double[] w, double[] gradY)
+    {
+        var gradX = new double[x.Length];
+        var gradW = new double[w.Length];
+        var gradBias = new double[s.O];
+        var plane = s.Out.Height * s.Out.Width;
+        for (var i = 0; i < gradY.Length; i++) gradBias[i / plane % s.O] += gradY[i];
+        s.ForEachTap((yi, wi, xi) =>
+        {
+            gradX[xi] += gradY[yi] * w[wi];
+            gradW[wi] += gradY[yi] * x[xi];
+        });
+        return (gradX, gradW, gradBias);
+    }
+
+    private static readonly Dictionary<string, Case> Named = new()
+    {
+        ["3x3 pad 1"] = new Case(2, 3, 7, 9, 5, 3, 3, Conv2dGeometry.Square(1, 1)),
+        ["3x3 stride 2"] = new Case(1, 4, 11, 10, 3, 3, 3, Conv2dGeometry.Square(2, 1)),
+        ["stride 3 no pad"] = new Case(2, 2, 13, 8, 3, 2, 3, Conv2dGeometry.Square(3, 0)),
+        ["dilated, asymmetric"] = new Case(1, 3, 9, 12, 4, 3, 2, new Conv2dGeometry(2, 1, 2, 1, 2, 3)),
+        ["groups 2"] = new Case(2, 4, 6, 7, 6, 3, 3, Conv2dGeometry.Square(1, 1, 1, 2)),
+        ["depthwise"] = new Case(2, 5, 8, 5, 5, 3, 3, Conv2dGeometry.Square(1, 1, 1, 5)),
+        ["depthwise stride 2"] = new Case(1, 6, 9, 9, 12, 3, 3, Conv2dGeometry.Square(2, 1, 1, 6)),
+        ["1x1, many channels"] = new Case(1, 19, 5, 3, 11, 1, 1, Conv2dGeometry.Square()),
+        // Widths and channels per group in multiples of 4 take the vec4 kernels (forward, and input gradient at stride 1).
+        ["vec4 3x3 pad 1"] = new Case(2, 8, 5, 12, 12, 3, 3, Conv2dGeometry.Square(1, 1)),
+        ["vec4 5x5 groups 2"] = new Case(1, 8, 6, 8, 8, 5, 5, Conv2dGeometry.Square(1, 2, 1, 2)),
+        ["vec4 1x3 dilated 4, stride 2x1"] = new Case(1, 4, 7, 16, 4, 1, 3, new Conv2dGeometry(2, 1, 0, 4, 1, 4)),
+        ["vec4 3x3 no pad"] = new Case(1, 4, 6, 12, 4, 3, 3, Conv2dGeometry.Square(1, 0)),
+        ["vec4 1x1 pad 1"] = new Case(1, 4, 3, 8, 4, 1, 1, Conv2dGeometry.Square(1, 1)),
+    };
+
+    public static TheoryData<string> Cases() => new(Named.Keys);
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void ForwardMatchesReference(string name)
+    {
+        var s = Named[name];
+        var x = Numerics.RoundToFloat(Numerics.Random(Count(s.ShapeX), 1));
+        var w = Numerics.RoundToFloat(Numerics.Random(Count(s.ShapeW), 2));
+        var bias = Numerics.RoundToFloat(Numerics.Random(s.O, 3));
+        var y = Device.Poisoned("y", s.ShapeY);
+        using (var recorder = Device.BeginRecording())
+        {
+            recorder.Conv2d(Device.Upload("x", x, s.ShapeX), Device.Upload("w", w, s.ShapeW), Device.Upload("bias", bias, s.O), y, s.G);
+            recorder.Submit();
+        }
+        Numerics.AssertClose(Device.Read(y), Forward(s, x, w, bias), what: name);
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void DeviceBackwardMatchesReference(string name)
+    {
+        var s = Named[name];
+        var x = Numerics.RoundToFloat(Numerics.Random(Count(s.ShapeX), 4));
+        var w = Numerics.RoundToFloat(Numerics.Random(Count(s.ShapeW), 5));
+        var gradY = Numerics.RoundToFloat(Numerics.Random(Count(s.ShapeY), 6));
+        var (gradX, gradW, gradBias) = Backward(s, x, w, gradY);
+        var dx = Device.Poisoned("dx", s.ShapeX);
+        var dw = Device.Poisoned("dw", s.ShapeW);
+        var db = Device.Poisoned("db", s.O);
+        using (var recorder = Device.BeginRecording())
+        {
+            recorder.Conv2dBackward(Device.Upload("x", x, s.ShapeX), Device.Upload("w", w, s.ShapeW), Device.Upload("gradY", gradY, s.ShapeY),
+                dx, dw, db, s.G);
+            recorder.Submit();
+        }
+        Numerics.AssertClose(Device.Read(dx), gradX, what: name + " dx");
+        Numerics.AssertClose(Device.Read(dw), gradW, what: name + " dw");
+        Numerics.AssertClose(Device.Read(db), gradBias, what: name + " db");
+    }
+
+    [Theory]
+    [InlineData(1, 1, 1, 1)]
+    [InlineData(2, 1, 1, 1)]
+    [InlineData(1, 2, 2, 1)]
+    [InlineData(1, 1, 1, 2)]
+    public void ReferenceBackwardMatchesFiniteDifferences(int stride, int pad, int dilation, int groups)
+    {
+        var s = new Case(2, 2, 5, 4, 4, 3, 2, Conv2dGeometry.Square(stride, pad, dilation, groups));
+        var x = Numerics.Random(Count(s.ShapeX), 7);
+        var w = Numerics.Random(Count(s.ShapeW), 8);
+        var bias = Numerics.Random(s.O, 9);
+        var gradY = Numerics.Random(Count(s.ShapeY), 10);
+        var (gradX, gradW, gradBias) = Backward(s, x, w, gradY);
+        Numerics.AssertClose(gradX, Numerics.NumericGradient(v => Forward(s, v, w, bias), x, gradY), 1e-7, "dx");
+        Numerics.AssertClose(gradW, Numerics.NumericGradient(v => Forward(s, x, v, bias), w, gradY), 1e-7, "dw");
+        Numerics.AssertClose(gradBias, Numerics.NumericGradient(v => Forward(s, x, w, v), bias, gradY), 1e-7, "db");
+    }
+
+    [Fact]
+    public void BackwardAccumulatesIntoExistingGradients()
+    {
+        var s = new Case(1, 3, 6, 5, 4, 3, 3, Conv2dGeometry.Square(1, 1));
+        var x = Numerics.RoundToFloat(Numerics.Random(Count(s.ShapeX), 11));
+        var w = Numerics.RoundToFloat(Numerics.Random(Count(s.ShapeW), 12));
+        var gradY = Numerics.RoundToFloat(Numerics.Random(Count(s.ShapeY), 13));
+        var startX = Numerics.RoundToFloat(Numerics.Random(x.Length, 14));
+        var startW = Numerics.RoundToFloat(Numerics.Random(w.Length, 15));
+        var (gradX, gradW, _) = Backward(s, x, w, gradY);
+        var dx = Device.Upload("dx", startX, s.ShapeX);
+        var dw = Device.Upload("dw", startW, s.ShapeW);
+        using (var recorder = Device.BeginRecording())
+        {
+            recorder.Conv2dBackward(Device.Upload("x", x, s.ShapeX), Device.Upload("w", w, s.ShapeW), Device.Upload("gradY", gradY, s.ShapeY),
+                dx, dw, null, s.G, accumulate: true);
+            recorder.Submit();
+        }
+        Numerics.AssertClose(Device.Read(dx), gradX.Select((v, i) => v + startX[i]).ToArray(), what: "dx");
+        Numerics.AssertClose(Device.Read(dw), gradW.Select((v, i) => v + startW[i]).ToArray(), what: "dw");
+    }
+
+    [Fact]
+    public void MismatchedShapesAreRejected()
+    {
+        var x = Device.Poisoned("x", 1, 4, 8, 8);
+        using var recorder = Device.BeginRecording();
+        var e = Assert.Throws<ShapeMismatchException>(() =>
+            recorder.Conv2d(x, Device.Poisoned("w", 6, 3, 3, 3), null, Device.Poisoned("y", 1, 6, 8, 8), Conv2dGeometry.Square(1, 1)));
+        Assert.Contains("[6x4x3x3]", e.Message);
+        Assert.Throws<ShapeMismatchException>(() =>
+            recorder.Conv2d(x, Device.Poisoned("w2", 6, 4, 3, 3), null, Device.Poisoned("y2", 1, 6, 7, 7), Conv2dGeometry.Square(1, 1)));
+        Assert.Throws<ShapeMismatchException>(() =>
+            recorder.Conv2d(x, Device.Poisoned("w3", 6, 2, 3, 3), null, Device.Poisoned("y3", 1, 6, 8, 8), Conv2dGeometry.Square(1, 1, 1, 3)));
+    }
+}
