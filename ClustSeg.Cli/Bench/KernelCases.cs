@@ -32,6 +32,7 @@ internal static class KernelCases
         yield return Conv(1, channels, image, image, channels, 3, Conv2dGeometry.Square(1, 1), "forward");
         yield return Conv(1, channels, image, image, channels, 3, Conv2dGeometry.Square(1, 1), "backward_input");
         yield return Conv(1, channels, image, image, channels, 3, Conv2dGeometry.Square(1, 1), "backward_weight");
+        yield return Conv(1, channels, image, image, 2 * channels, 3, Conv2dGeometry.Square(2, 1), "forward"); // stage transition
         yield return Conv(2, 256 / s, 64 / s, 64 / s, channels, 1, Conv2dGeometry.Square(), "forward");
         yield return Conv(1, 2 * channels, image, image, 2 * channels, 3, Conv2dGeometry.Square(1, 1, 1, 2 * channels), "forward"); // depthwise
     }

@@ -8,9 +8,10 @@ namespace ClustSeg.Runtime.Ops;
 /// <summary>
 /// Host wrapper of the conv2d kernels (implicit GEMM, NCHW): forward <c>y = conv(x, weight) + bias</c> with weights
 /// [out_channels, in_channels / groups, kh, kw], and its gradients for x, weight and bias.
-/// Where the shapes allow 16-byte loads (horizontal stride 1, widths and channels per group multiples of 4, taps
-/// within 4 columns) the forward pass and input gradient use conv2d_vec4.comp (and the weight gradient conv2d_backward_weight_vec4.comp), which first repacks the weights into a
-/// temporary from <c>Device.Scratch</c> (one tensor the size of the weights per call).
+/// On CPU devices (lavapipe), where the shapes allow 16-byte loads (horizontal stride 1 or 2, widths and channels per
+/// group multiples of 4, taps within 4 columns), the forward pass and, at stride 1, both gradients use the vec4
+/// kernels (conv2d_vec4.comp, conv2d_backward_weight_vec4.comp); they first repack the weights into a temporary from
+/// <c>Device.Scratch</c> (one tensor the size of the weights per call).
 /// </summary>
 public static class Conv2dOp
 {
@@ -23,6 +24,7 @@ public static class Conv2dOp
     {
         public uint Batch, Channels, Height, Width, OutChannels, OutHeight, OutWidth, KernelH, KernelW;
         public uint StrideH, StrideW, PadH, PadW, DilationH, DilationW, Groups, RowGroupBase;
+        public uint Flags; // read by conv2d_vec4.comp only
     }
 
     /// <summary>Records <c>y = conv2d(x, weight) (+ bias)</c>.</summary>
@@ -36,7 +38,7 @@ public static class Conv2dOp
     {
         var push = Check(x, weight, y, geometry);
         if (bias is not null) ShapeCheck.Exactly(Op, "bias", bias, (int)push.OutChannels);
-        if (Conv2dVec4.Fits((int)push.Width, (int)push.StrideW, (int)push.PadW, (int)push.DilationW, (int)push.KernelW, (int)(push.OutChannels / push.Groups)))
+        if (Conv2dVec4.Suits(recorder) && Conv2dVec4.Fits((int)push.Width, (int)push.StrideW, (int)push.PadW, (int)push.DilationW, (int)push.KernelW, (int)(push.OutChannels / push.Groups)))
         {
             Conv2dVec4.Forward(recorder, push, x, weight, bias, y);
             return;
@@ -67,7 +69,7 @@ public static class Conv2dOp
         if (gradX is not null)
         {
             ShapeCheck.Same(Op, "gradX", gradX, "x", x);
-            if (Conv2dVec4.FitsInputGradient(push))
+            if (Conv2dVec4.Suits(recorder) && Conv2dVec4.FitsInputGradient(push))
                 Conv2dVec4.InputGradient(recorder, push, gradY, weight, gradX, accumulate);
             else
                 Dispatch(recorder, "conv2d_backward_input", 3, push, push.Height * push.Width, cg, push.Batch * push.Groups, accumulate,
@@ -76,7 +78,7 @@ public static class Conv2dOp
         if (gradWeight is not null)
         {
             ShapeCheck.Same(Op, "gradWeight", gradWeight, "weight", weight);
-            if (Conv2dVec4.FitsWeightGradient(push))
+            if (Conv2dVec4.Suits(recorder) && Conv2dVec4.FitsWeightGradient(push))
                 Conv2dVec4.WeightGradient(recorder, push, x, gradY, gradWeight, accumulate);
             else
                 Dispatch(recorder, "conv2d_backward_weight", 3, push, cg * push.KernelH * push.KernelW, og, push.Groups, accumulate,

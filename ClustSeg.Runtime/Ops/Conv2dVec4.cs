@@ -12,8 +12,12 @@ namespace ClustSeg.Runtime.Ops;
 internal static class Conv2dVec4
 {
     private const uint PackGroupSize = 256;
-    private const int RowsPerGroup = 8; // TM of conv2d_vec4.comp
-    private const int MaxTapOffset = 4;  // the three vec4 around a lane's pixels reach 4 columns either side
+    private const int RowsPerGroup = 8; // TM of conv2d_backward_weight_vec4.comp
+    // Tile of conv2d_vec4.comp: 16 output channels x (lanes x 4 quads x 4 pixels) along a row.
+    private const int ForwardRows = 16;
+    private const int QuadsPerLane = 4;
+    private const uint FlagBias = 1, FlagAccumulate = 2;
+    private const int MaxTapOffset = 4;  // the window vec4s reach 4 columns beyond a lane's pixels on either side
 
     [StructLayout(LayoutKind.Sequential)]
     private readonly struct PackPush(uint og, uint cg, uint kh, uint kw, uint count)
@@ -21,9 +25,15 @@ internal static class Conv2dVec4
         public readonly uint Og = og, Cg = cg, Kh = kh, Kw = kw, Count = count;
     }
 
+    /// <summary>
+    /// The vec4 kernels hold 64 vec4 accumulators per invocation: right for a CPU, where spills are cheap next to
+    /// llvmpipe's loads, but far past a GPU's register budget, so GPUs keep the general kernels.
+    /// </summary>
+    internal static bool Suits(CommandRecorder recorder) => recorder.Device.Info.Kind == Vulkan.DeviceKind.Cpu;
+
     /// <summary>Whether a forward convolution reading rows of <paramref name="width"/> fits the vec4 kernel.</summary>
     internal static bool Fits(int width, int strideW, int padW, int dilationW, int kernelW, int outPerGroup) =>
-        strideW == 1 && width % 4 == 0 && outPerGroup % 4 == 0 && padW >= 0 &&
+        strideW is 1 or 2 && width % 4 == 0 && outPerGroup % 4 == 0 && padW >= 0 &&
         Enumerable.Range(0, kernelW).All(t => Math.Abs(t * dilationW - padW) <= MaxTapOffset);
 
     /// <summary>The input gradient of a stride-1 convolution is the stride-1 convolution of the output gradient with
@@ -34,7 +44,7 @@ internal static class Conv2dVec4
 
     /// <summary>Whether the weight gradient fits conv2d_backward_weight_vec4.comp (input and output rows in whole vec4s).</summary>
     internal static bool FitsWeightGradient(in Conv2dOp.Push f) =>
-        f.OutWidth % 4 == 0 && Fits((int)f.Width, (int)f.StrideW, (int)f.PadW, (int)f.DilationW, (int)f.KernelW, 4);
+        f.StrideW == 1 && f.OutWidth % 4 == 0 && Fits((int)f.Width, (int)f.StrideW, (int)f.PadW, (int)f.DilationW, (int)f.KernelW, 4);
 
     /// <summary>Records the weight gradient: rows are output channels, each lane one (input channel, kh) pair.</summary>
     internal static void WeightGradient(CommandRecorder recorder, Conv2dOp.Push f, Tensor x, Tensor gradY, Tensor gradW, bool accumulate)
@@ -88,12 +98,13 @@ internal static class Conv2dVec4
     {
         var lanes = Gemm.LanesFor(recorder.Device.Info);
         var kernel = recorder.Device.GetKernel(new KernelSpec("conv2d_vec4", 4, Marshal.SizeOf<Conv2dOp.Push>(),
-            lanes, f.KernelW, SpecConstant.Int((int)f.PadW), SpecConstant.Int((int)f.DilationW), SpecConstant.Bool(bias is not null), SpecConstant.Bool(accumulate)));
-        var quads = (long)f.OutHeight * ((f.OutWidth + 3) / 4);
-        var rowGroups = Groups.CeilDiv(f.OutChannels / f.Groups, RowsPerGroup);
-        var groupsX = Groups.CeilDiv(quads, lanes);
+            lanes, f.KernelW, SpecConstant.Int((int)f.PadW), SpecConstant.Int((int)f.DilationW), ForwardRows, QuadsPerLane, f.StrideW));
+        f.Flags = (bias is not null ? FlagBias : 0) | (accumulate ? FlagAccumulate : 0);
+        var segments = (long)f.OutHeight * Groups.CeilDiv(f.OutWidth, 4 * QuadsPerLane);
+        var rowGroups = Groups.CeilDiv(f.OutChannels / f.Groups, ForwardRows);
+        var groupsX = Groups.CeilDiv(segments, lanes);
         var depth = f.Batch * f.Groups;
-        ShapeCheck.That(groupsX <= 65535 && depth <= 65535, "conv2d", $"the convolution is too large to dispatch ({quads} pixel quads, {depth} image-groups); split the batch.");
+        ShapeCheck.That(groupsX <= 65535 && depth <= 65535, "conv2d", $"the convolution is too large to dispatch ({segments} row segments, {depth} image-groups); split the batch.");
         for (uint first = 0; first < rowGroups; first += 65535)
         {
             f.RowGroupBase = first;

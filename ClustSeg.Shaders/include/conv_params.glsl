@@ -21,6 +21,10 @@ layout(push_constant) uniform ConvParams {
     uint dilation_w;
     uint groups;
     uint row_group_base; // first row-group of this dispatch: the host splits grids past 65535 groups along y
+    uint flags;          // conv2d_vec4.comp only: CONV_FLAG_* (runtime there, so fewer, slow-to-compile pipelines)
 } p;
+
+#define CONV_FLAG_BIAS 1u
+#define CONV_FLAG_ACCUMULATE 2u
 
 #endif

@@ -14,7 +14,7 @@ public sealed class BenchCommandTests
             Assert.Equal(0, code);
             using var document = JsonDocument.Parse(File.ReadAllText(json));
             var records = document.RootElement.EnumerateArray().ToList();
-            Assert.Equal(11, records.Count);
+            Assert.Equal(12, records.Count);
             var keys = records.Select(r => (r.GetProperty("kernel").GetString(), r.GetProperty("shape").GetString())).ToList();
             Assert.Equal(keys.Count, keys.Distinct().Count());
             foreach (var r in records)

@@ -82,6 +82,7 @@ public sealed class Conv2dTests(VulkanFixture fixture) : VulkanTest(fixture)
         ["vec4 1x3 dilated 4, stride 2x1"] = new Case(1, 4, 7, 16, 4, 1, 3, new Conv2dGeometry(2, 1, 0, 4, 1, 4)),
         ["vec4 3x3 no pad"] = new Case(1, 4, 6, 12, 4, 3, 3, Conv2dGeometry.Square(1, 0)),
         ["vec4 1x1 pad 1"] = new Case(1, 4, 3, 8, 4, 1, 1, Conv2dGeometry.Square(1, 1)),
+        ["vec4 3x3 stride 2"] = new Case(2, 3, 7, 20, 8, 3, 3, Conv2dGeometry.Square(2, 1)),
     };
 
     public static TheoryData<string> Cases() => new(Named.Keys);
