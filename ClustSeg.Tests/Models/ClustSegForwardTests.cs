@@ -44,6 +44,19 @@ public sealed class ClustSegForwardTests(VulkanFixture fixture) : VulkanTest(fix
             Assert.InRange(row.Average(), -1e-4, 1e-4);
             Assert.InRange(row.Average(v => v * v), 0.99, 1.01);
         }
+        // The shared class head reads the last layer's centres: logits = centres W^T + b.
+        var head = model.Module.Parameters().ToDictionary(p => p.Path);
+        var weight = Device.Read(head["heads.class_embed.weight"].Value);
+        var bias = Device.Read(head["heads.class_embed.bias"].Value);
+        var expected = new double[batch * centres * (classes + 1)];
+        for (var k = 0; k < batch * centres; k++)
+            for (var c = 0; c <= classes; c++)
+            {
+                double sum = bias[c];
+                for (var d = 0; d < dim; d++) sum += (double)result.Centres[k * dim + d] * weight[c * dim + d];
+                expected[k * (classes + 1) + c] = sum;
+            }
+        Numerics.AssertClose(result.ClassLogits[^1], expected, 1e-4, "class logits of the last layer");
         ModelRun.Release(Device, model);
     }
 
