@@ -94,6 +94,22 @@ public sealed class ModelCliTests : IDisposable
         Assert.Contains("different layer spec", error.Problem);
     }
 
+    [Fact]
+    public void ACheckpointWhoseTensorsDoNotFitItsMetadataIsRefusedListingTheDifferences()
+    {
+        var path = Path.Combine(_dir, "six.safetensors");
+        Assert.Equal(0, Run("init", "--task", "semantic", "--classes", "6", "-o", path).Code);
+        var file = SafetensorsFile.Read(path);
+        var metadata = file.Metadata.ToDictionary();
+        metadata["class_names"] = """["a","b","c","d","e"]""";
+        SafetensorsFile.Write(path, file.Tensors, metadata);
+
+        var error = Assert.Throws<CheckpointMismatchException>(() => ClustSegModel.Describe(path));
+
+        Assert.Contains("heads.class_embed.weight: expected [6, 64], found [7, 64]", error.Problem);
+        Assert.Contains("seeds.bank: expected [5, 64], found [6, 64]", error.Problem);
+    }
+
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
     private static (int Code, string Output, string Error) Run(params string[] args)
