@@ -22,6 +22,8 @@ public static class CliApp
         root.Subcommands.Add(EvalCommand.Create());
         root.Subcommands.Add(SynthCommand.Create());
         root.Subcommands.Add(Bench.BenchCommand.Create());
+        root.Subcommands.Add(InitCommand.Create());
+        root.Subcommands.Add(InfoCommand.Create());
         return root;
     }
 

@@ -41,6 +41,17 @@ internal static class InferCommand
 
     private static readonly Option<bool> Csv = new("--csv") { Description = "Also write each label map as CSV (one line per image row)." };
 
+    private static readonly Option<string?> Checkpoint = new("--checkpoint")
+    {
+        Description = "A semantic, instance or panoptic ClustSeg checkpoint (its metadata names the model and task); needs --raw.",
+    };
+
+    private static readonly Option<string?> Raw = new("--raw")
+    {
+        Description = "With --checkpoint: write the raw outputs (class and mask logits of every decoder layer, the final centres) " +
+                      "of one image to this .safetensors file.",
+    };
+
     public static Command Create()
     {
         Task.AcceptOnlyFromAmong("superpixel");
@@ -50,22 +61,42 @@ internal static class InferCommand
             "  NAME.png             16-bit label map, labels 0..K-1, every superpixel connected\n" +
             "  NAME_boundaries.png  the image with superpixel boundaries in red\n" +
             "  NAME.csv             the label map as CSV (with --csv)\n" +
+            "semantic, instance, panoptic (--checkpoint FILE --raw OUT.safetensors, one image): the model's raw outputs,\n" +
+            "  class_logits.L [1, K, classes+1] and mask_logits.L [1, K, H/4, W/4] of the padded input for every decoder layer L, centres [1, K, D]\n" +
             "Examples: clustseg-cli infer            (the bundled sample picture, into ./clustseg-out)\n" +
-            "          clustseg-cli infer photo.jpg -k 400 -o out/");
+            "          clustseg-cli infer photo.jpg -k 400 -o out/\n" +
+            "          clustseg-cli infer --checkpoint tiny.safetensors --raw raw.safetensors photo.jpg");
         command.Arguments.Add(Input);
         command.Options.Add(OutputDir);
         command.Options.Add(Task);
         command.Options.Add(Superpixels);
         command.Options.Add(Iterations);
         command.Options.Add(Csv);
+        command.Options.Add(Checkpoint);
+        command.Options.Add(Raw);
         command.SetAction(parse => Run(parse, parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error));
         return command;
+    }
+
+    private static int RunMaskTask(ParseResult parse, string checkpoint, IReadOnlyList<string> files, TextWriter output)
+    {
+        var raw = parse.GetValue(Raw)
+                  ?? throw new ClustSegException("--checkpoint needs --raw OUT.safetensors: only the raw outputs of mask tasks are written so far.",
+                      "Add --raw OUT.safetensors.");
+        if (files.Count != 1)
+            throw new ClustSegException($"--raw writes the outputs of one image, but {files.Count} were given.", "Pass a single image file.");
+        using var device = GlobalOptions.OpenDevice(parse);
+        MaskInference.Run(device, checkpoint, files[0], raw, output);
+        return 0;
     }
 
     private static int Run(ParseResult parse, TextWriter output, TextWriter error)
     {
         var input = parse.GetValue(Input);
         var files = input is null ? [ImageInputs.BundledSample] : ImageInputs.Resolve(input);
+        if (parse.GetValue(Checkpoint) is { } checkpoint) return RunMaskTask(parse, checkpoint, files, output);
+        if (parse.GetValue(Raw) is not null)
+            throw new ClustSegException("--raw writes a mask-task model's outputs, but no --checkpoint was given.", "Add --checkpoint FILE.safetensors (see `clustseg-cli init`).");
         var outDir = parse.GetValue(OutputDir)!;
         var options = new SuperpixelOptions { Superpixels = parse.GetValue(Superpixels), Iterations = parse.GetValue(Iterations) };
         try

@@ -1,0 +1,45 @@
+using System.CommandLine;
+using ClustSeg.Runtime.Errors;
+using ClustSeg.Runtime.Models;
+
+namespace ClustSeg.Cli.Commands;
+
+/// <summary>The options that choose a ClustSeg model: variant, task, classes and thing classes.</summary>
+internal static class ModelOptions
+{
+    public static Option<string> Model() => new("--model", "-m")
+    {
+        Description = $"The variant: {string.Join(", ", ClustSegVariant.All.Select(v => v.Name))}.",
+        DefaultValueFactory = _ => ClustSegVariant.Tiny.Name,
+    };
+
+    public static Option<string> Task() => new("--task", "-t")
+    {
+        Description = "semantic, instance or panoptic.",
+        Required = true,
+    };
+
+    public static Option<int> Classes() => new("--classes", "-c")
+    {
+        Description = "Number of classes (the class head adds no-object).",
+        Required = true,
+    };
+
+    public static Option<int> Things() => new("--things")
+    {
+        Description = "How many of the classes are things; they take ids 0 .. M-1, stuff follows (default 0).",
+        DefaultValueFactory = _ => 0,
+    };
+
+    /// <summary>Builds the model the options describe; class names are <c>class_0</c> .. unless <paramref name="classNames"/> is given.</summary>
+    public static ClustSegModel Build(string model, string task, int classes, int things, IReadOnlyList<string>? classNames = null)
+    {
+        if (classNames is not null && classNames.Count != classes)
+        {
+            throw new ClustSegException($"{classNames.Count} class names were given for {classes} classes.",
+                "Give one name per line in the class names file, or change --classes to match it.");
+        }
+        var names = classNames ?? Enumerable.Range(0, Math.Max(classes, 0)).Select(i => $"class_{i}").ToArray();
+        return new ClustSegModel(ClustSegVariant.Find(model), ClustSegTasks.Parse(task), names, things);
+    }
+}
