@@ -28,7 +28,7 @@ public sealed record SuperpixelOptions
     /// Expected superpixels per grid cell after connectivity enforcement (fragments count); the grid gets
     /// K / ratio cells so that about K superpixels come out.
     /// </summary>
-    public double FragmentRatio { get; init; } = 1.4;
+    public double FragmentRatio { get; init; } = 1.2;
 
     /// <summary>Relative deviation from K beyond which the grid is rescaled and the EM run again.</summary>
     public double CountTolerance { get; init; } = 0.1;
