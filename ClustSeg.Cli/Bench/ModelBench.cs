@@ -14,18 +14,22 @@ internal sealed record ModelBenchSettings(int Size, int Batch, int Repeats, bool
 /// <summary>Timing of one recorded step (forward or training step) replayed <see cref="Repeats"/> times.</summary>
 /// <param name="Name">What the step does.</param>
 /// <param name="Milliseconds">Submit-to-finish wall times of the replays, sorted.</param>
+/// <param name="CpuMilliseconds">Process CPU time of each replay, sorted: on lavapipe the device's own threads, so it shows the
+/// step's cost independently of how much of a shared machine it got.</param>
 /// <param name="RecordMilliseconds">Host time to record the step (pipelines already created), uploads excluded.</param>
 /// <param name="Dispatches">Dispatches in the recording.</param>
 /// <param name="Barriers">Barriers in the recording.</param>
 /// <param name="Submits">Queue submits per replay.</param>
 /// <param name="ScratchBytes">Step-arena bytes the recording holds (activations, saved state, gradients, temporaries).</param>
 /// <param name="Profile">Per-dispatch device times of the last replay with the phase of each, or null without profiling.</param>
-internal sealed record StepTiming(string Name, double[] Milliseconds, double RecordMilliseconds, int Dispatches, int Barriers, int Submits,
+internal sealed record StepTiming(string Name, double[] Milliseconds, double[] CpuMilliseconds, double RecordMilliseconds, int Dispatches, int Barriers, int Submits,
     ulong ScratchBytes, IReadOnlyList<(string Phase, DispatchTiming Timing)>? Profile)
 {
     public int Repeats => Milliseconds.Length;
 
     public double Median => Milliseconds[Milliseconds.Length / 2];
+
+    public double MedianCpu => CpuMilliseconds[CpuMilliseconds.Length / 2];
 }
 
 /// <summary>The results of `bench model`, with the module paths that attribute profiled dispatches to layers.</summary>
@@ -93,15 +97,22 @@ internal static class ModelBench
 
         recorder.Submit(); // warm-up: first touches of memory, caches
         var times = new double[settings.Repeats];
+        var cpu = new double[settings.Repeats];
+        using var process = Process.GetCurrentProcess();
         for (var i = 0; i < times.Length; i++)
         {
+            process.Refresh();
+            var cpuBefore = process.TotalProcessorTime;
             clock.Restart();
             recorder.Submit();
             times[i] = clock.Elapsed.TotalMilliseconds;
+            process.Refresh();
+            cpu[i] = (process.TotalProcessorTime - cpuBefore).TotalMilliseconds;
         }
         Array.Sort(times);
+        Array.Sort(cpu);
         var profile = recorder.Profiling ? Phases(recorder.Timings, step.PhaseStarts) : null;
-        var timing = new StepTiming(name, times, recordMs, recorder.DispatchCount, recorder.BarrierCount, recorder.CommandBufferCount, scratchBytes, profile);
+        var timing = new StepTiming(name, times, cpu, recordMs, recorder.DispatchCount, recorder.BarrierCount, recorder.CommandBufferCount, scratchBytes, profile);
         recorder.Dispose();
         device.Scratch.Reset();
         return timing;

@@ -22,7 +22,7 @@ internal static class ModelBenchReport
     private static void WriteStep(TextWriter output, StepTiming step, int batch)
     {
         output.WriteLine($"{step.Name}: median {step.Median:0.00} ms over {step.Repeats} replays (min {step.Milliseconds[0]:0.00}, max {step.Milliseconds[^1]:0.00}), " +
-                         $"{batch * 1000.0 / step.Median:0.00} images/s; recording {step.RecordMilliseconds:0.00} ms on the host, " +
+                         $"{batch * 1000.0 / step.Median:0.00} images/s, {step.MedianCpu:0.00} ms process CPU time; recording {step.RecordMilliseconds:0.00} ms on the host, " +
                          $"{step.Dispatches} dispatches, {step.Barriers} barriers, {step.Submits} submits" +
                          (step.Profile is null ? "" : $"; device time {step.Profile.Sum(p => p.Timing.Milliseconds):0.00} ms (timestamps)"));
     }
