@@ -29,7 +29,7 @@ public static class BenchCommand
         Description = "Small sizes only: a smoke test of every kernel in seconds (rates are not representative).",
     };
 
-    /// <summary>The `bench` command with its `kernels` subcommand.</summary>
+    /// <summary>The `bench` command with its `kernels` and `model` subcommands.</summary>
     public static Command Create()
     {
         var kernels = new Command("kernels",
@@ -42,6 +42,7 @@ public static class BenchCommand
         kernels.SetAction(parse => RunKernels(parse, parse.InvocationConfiguration.Output));
         var bench = new Command("bench", "Benchmarks.");
         bench.Subcommands.Add(kernels);
+        bench.Subcommands.Add(ModelBenchCommand.Create());
         return bench;
     }
 

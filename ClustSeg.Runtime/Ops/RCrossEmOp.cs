@@ -73,8 +73,9 @@ public static class RCrossEmOp
         ShapeCheck.Same(op, "queriesGrad", queriesGrad, "queries", queries);
         ShapeCheck.Same(op, "keysGrad", keysGrad, "keys", keys);
         ShapeCheck.Same(op, "valuesGrad", valuesGrad, "values", values);
-        var centreDot = recorder.Device.Scratch.Allocate("rcross_em.centre_dot", DType.F32, batch, heads, clusters);
-        var scoresGrad = recorder.Device.Scratch.Allocate("rcross_em.scores_grad", DType.F32, batch, heads, clusters, pixels);
+        // Named after the layer's gradient, so that profiles attribute the temporaries' dispatches to the layer.
+        var centreDot = recorder.Device.Scratch.Allocate(queriesGrad.Name + ".rcross_em.centre_dot", DType.F32, batch, heads, clusters);
+        var scoresGrad = recorder.Device.Scratch.Allocate(queriesGrad.Name + ".rcross_em.scores_grad", DType.F32, batch, heads, clusters, pixels);
         var push = new Push(batch, clusters, pixels, channels, heads);
         Binding[] bindings =
         [

@@ -6,7 +6,7 @@ namespace ClustSeg.Runtime.Recording;
 public sealed unsafe partial class CommandRecorder
 {
     private readonly List<QueryPool> _queryPools = [];
-    private readonly List<(string Label, string Kernel)> _timed = [];
+    private readonly List<(string Label, string Kernel, string Output)> _timed = [];
     private readonly List<DispatchTiming> _timings = [];
     private uint _queryInBuffer;
 
@@ -28,10 +28,18 @@ public sealed unsafe partial class CommandRecorder
         _queryInBuffer = 0;
     }
 
-    private void BeginTiming(string label, string kernel)
+    private void BeginTiming(string label, string kernel, ReadOnlySpan<Binding> bindings)
     {
         if (!Profiling) return;
-        _timed.Add((label, kernel));
+        // Layers name the tensors they write after their module path, so the written tensor tells whose work this is.
+        var output = "";
+        foreach (var binding in bindings)
+        {
+            if (binding.Access == Access.Read) continue;
+            output = binding.Tensor.Name;
+            break;
+        }
+        _timed.Add((label, kernel, output));
         _vk.CmdWriteTimestamp(_current, PipelineStageFlags.TopOfPipeBit, _queryPools[^1], _queryInBuffer++);
     }
 
@@ -55,7 +63,8 @@ public sealed unsafe partial class CommandRecorder
             for (var i = 0; i < inBuffer; i++, index++)
             {
                 var ticks = stamps[2 * i + 1] - stamps[2 * i];
-                _timings.Add(new DispatchTiming(_timed[index].Label, _timed[index].Kernel, ticks * (double)_device.Info.TimestampPeriodNs / 1e6));
+                _timings.Add(new DispatchTiming(_timed[index].Label, _timed[index].Kernel, ticks * (double)_device.Info.TimestampPeriodNs / 1e6,
+                    _timed[index].Output));
             }
         }
     }

@@ -99,7 +99,7 @@ public sealed unsafe partial class CommandRecorder : IDisposable
         if (push.Length > 0)
             fixed (byte* p = push)
                 _vk.CmdPushConstants(_current, kernel.Layout, ShaderStageFlags.ComputeBit, 0, (uint)push.Length, p);
-        BeginTiming(label ?? kernel.Name, kernel.Key);
+        BeginTiming(label ?? kernel.Name, kernel.Key, bindings);
         _vk.CmdDispatch(_current, groups.X, groups.Y, groups.Z);
         EndTiming();
         _inCurrent++;

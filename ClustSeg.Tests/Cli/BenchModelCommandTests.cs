@@ -1,0 +1,70 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using ClustSeg.Cli;
+using ClustSeg.Runtime.Models;
+using ClustSeg.Tests.Support;
+
+namespace ClustSeg.Tests.Cli;
+
+[Collection(VulkanCollection.Name)]
+public sealed partial class BenchModelCommandTests
+{
+    [Fact]
+    public void TrainingBenchReportsTimesMemoryAndAProfileCoveringEveryDispatch()
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var code = CliApp.Run(["bench", "model", "--size", "64", "--repeats", "1", "--train", "--profile", "--classes", "5", "--things", "2"], output, error);
+        Assert.True(code == 0, error.ToString());
+        var lines = output.ToString().Split('\n', StringSplitOptions.TrimEntries);
+
+        var forward = Step(lines, "forward: ");
+        var train = Step(lines, "training step (forward + backward + AdamW): ");
+        foreach (var step in new[] { forward, train })
+        {
+            Assert.True(step.Milliseconds > 0 && step.RecordMilliseconds > 0);
+            Assert.Equal(1000 / step.Milliseconds, step.ImagesPerSecond, 0.01 * step.ImagesPerSecond + 0.01);
+        }
+        Assert.True(train.Dispatches > 2 * forward.Dispatches, "backward and the update add more dispatches than the forward has");
+
+        // Persistent memory holds at least value, gradient and both AdamW moments of every parameter.
+        var model = new ClustSegModel(ClustSegVariant.Tiny, ClustSegTask.Panoptic, ["a", "b", "c", "d", "e"], 2);
+        var parameterMiB = model.Module.Parameters().Sum(p => p.ElementCount) * 4.0 / (1024 * 1024);
+        var memory = MemoryLine().Match(lines.Single(l => l.StartsWith("memory: ", StringComparison.Ordinal)));
+        Assert.True(memory.Success, "memory line format");
+        Assert.InRange(Number(memory.Groups["persistent"]), 4 * parameterMiB - 0.05, 4 * parameterMiB * 1.2);
+        Assert.True(Number(memory.Groups["reserved"]) >= Number(memory.Groups["peak"]));
+
+        var header = Array.FindIndex(lines, l => l.StartsWith("layer ", StringComparison.Ordinal));
+        Assert.True(header > 0, "profile table header");
+        var rows = lines.Skip(header + 1).Where(l => l.Length > 0).Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries)).ToList();
+        Assert.Equal(train.Dispatches, rows.Sum(r => int.Parse(r[4], CultureInfo.InvariantCulture)));
+        Assert.DoesNotContain(rows, r => r[0] == "(unattributed)");
+        var convRow = rows.Single(r => r[0] == "backbone.stem.conv1");
+        Assert.All(convRow.Skip(1).Take(3), v => Assert.True(double.Parse(v, CultureInfo.InvariantCulture) > 0, "conv1 has forward, backward and update work"));
+    }
+
+    [Fact]
+    public void ASizeThatIsNotAMultipleOf32IsAClearError()
+    {
+        var error = new StringWriter();
+        Assert.Equal(2, CliApp.Run(["bench", "model", "--size", "100"], new StringWriter(), error));
+        Assert.Contains("--size 128", error.ToString());
+    }
+
+    private static (double Milliseconds, double ImagesPerSecond, double RecordMilliseconds, int Dispatches) Step(string[] lines, string prefix)
+    {
+        var match = StepLine().Match(lines.Single(l => l.StartsWith(prefix, StringComparison.Ordinal)));
+        Assert.True(match.Success, $"format of the '{prefix}' line");
+        return (Number(match.Groups["ms"]), Number(match.Groups["ips"]), Number(match.Groups["record"]),
+            int.Parse(match.Groups["dispatches"].Value, CultureInfo.InvariantCulture));
+    }
+
+    private static double Number(Group group) => double.Parse(group.Value, CultureInfo.InvariantCulture);
+
+    [GeneratedRegex(@"median (?<ms>[\d.]+) ms over 1 replays .*?, (?<ips>[\d.]+) images/s, [\d.]+ ms process CPU time; recording (?<record>[\d.]+) ms on the host, (?<dispatches>\d+) dispatches")]
+    private static partial Regex StepLine();
+
+    [GeneratedRegex(@"persistent (?<persistent>[\d.]+) MiB .* peak in use (?<peak>[\d.]+) MiB, reserved (?<reserved>[\d.]+) MiB")]
+    private static partial Regex MemoryLine();
+}
