@@ -39,6 +39,12 @@ internal static class InferCommand
         DefaultValueFactory = _ => 10,
     };
 
+    private static readonly Option<int> Batch = new("--batch", "-b")
+    {
+        Description = "With --checkpoint: up to this many consecutive pictures of the same padded size per forward pass.",
+        DefaultValueFactory = _ => 4,
+    };
+
     private static readonly Option<bool> Csv = new("--csv") { Description = "Also write each label map as CSV (one line per image row)." };
 
     private static readonly Option<string?> Checkpoint = new("--checkpoint")
@@ -80,6 +86,7 @@ internal static class InferCommand
         command.Options.Add(Csv);
         command.Options.Add(Checkpoint);
         command.Options.Add(Raw);
+        command.Options.Add(Batch);
         command.SetAction(parse => Run(parse, parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error));
         return command;
     }
@@ -96,7 +103,7 @@ internal static class InferCommand
         }
         if (parse.GetValue(Task) == "superpixel")
             throw new ClustSegException("--task superpixel does not use a checkpoint.", "Leave out --checkpoint, or pass --task semantic, instance or panoptic.");
-        return MaskTaskInference.Run(device, checkpoint, parse.GetValue(Task), files, parse.GetValue(OutputDir)!, output, error);
+        return MaskTaskInference.Run(device, checkpoint, parse.GetValue(Task), files, parse.GetValue(OutputDir)!, parse.GetValue(Batch), output, error);
     }
 
     private static int Run(ParseResult parse, TextWriter output, TextWriter error)

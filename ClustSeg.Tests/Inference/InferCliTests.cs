@@ -158,6 +158,29 @@ public sealed class InferCliTests : IDisposable
     }
 
     [Fact]
+    public void BatchedInferenceGivesTheSameLabelsAsOneByOne()
+    {
+        var checkpoint = Checkpoint("semantic");
+        // Three pictures padding to 64x64 (one of them 50x40), then one padding to 32x32: batches {a, b, c}, {d}.
+        Picture("a.png", 64, 64, 1);
+        Picture("b.png", 50, 40, 2);
+        Picture("c.png", 64, 60, 3);
+        Picture("d.png", 30, 20, 4);
+        var one = Cli("infer", "--checkpoint", checkpoint, Path.Combine(_dir, "in"), "-o", Path.Combine(_dir, "one"), "--batch", "1");
+        Assert.True(one.Code == 0, one.Error);
+        var batched = Cli("infer", "--checkpoint", checkpoint, Path.Combine(_dir, "in"), "-o", Path.Combine(_dir, "batched"), "--batch", "8");
+        Assert.True(batched.Code == 0, batched.Error);
+        foreach (var name in new[] { "a.png", "b.png", "c.png", "d.png" })
+        {
+            var expected = SemanticLabelFolder.ReadLabels(Path.Combine(_dir, "one", name), Classes, SemanticLabelEncoding.Identity);
+            var got = SemanticLabelFolder.ReadLabels(Path.Combine(_dir, "batched", name), Classes, SemanticLabelEncoding.Identity);
+            Assert.Equal((expected.Width, expected.Height), (got.Width, got.Height));
+            var differing = expected.Labels.Zip(got.Labels).Count(p => p.First != p.Second);
+            Assert.True(differing <= expected.Labels.Length / 1000, $"{name}: {differing} labels differ");
+        }
+    }
+
+    [Fact]
     public void ATaskTheCheckpointCannotDoIsAClearError()
     {
         var checkpoint = Checkpoint("semantic");
