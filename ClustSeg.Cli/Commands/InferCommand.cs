@@ -21,10 +21,10 @@ internal static class InferCommand
         DefaultValueFactory = _ => "clustseg-out",
     };
 
-    private static readonly Option<string> Task = new("--task", "-t")
+    private static readonly Option<string?> Task = new("--task", "-t")
     {
-        Description = "What to segment. superpixel: a label map of about --superpixels connected regions.",
-        DefaultValueFactory = _ => "superpixel",
+        Description = "What to segment: superpixel (default without --checkpoint), or semantic, instance, panoptic with a checkpoint " +
+                      "(default: the checkpoint's task).",
     };
 
     private static readonly Option<int> Superpixels = new("--superpixels", "-k")
@@ -39,11 +39,17 @@ internal static class InferCommand
         DefaultValueFactory = _ => 10,
     };
 
+    private static readonly Option<int> Batch = new("--batch", "-b")
+    {
+        Description = "With --checkpoint: up to this many consecutive pictures of the same padded size per forward pass.",
+        DefaultValueFactory = _ => 4,
+    };
+
     private static readonly Option<bool> Csv = new("--csv") { Description = "Also write each label map as CSV (one line per image row)." };
 
     private static readonly Option<string?> Checkpoint = new("--checkpoint")
     {
-        Description = "A semantic, instance or panoptic ClustSeg checkpoint (its metadata names the model and task); needs --raw.",
+        Description = "A semantic, instance or panoptic ClustSeg checkpoint (its metadata names the model and task).",
     };
 
     private static readonly Option<string?> Raw = new("--raw")
@@ -54,17 +60,23 @@ internal static class InferCommand
 
     public static Command Create()
     {
-        Task.AcceptOnlyFromAmong("superpixel");
+        Task.AcceptOnlyFromAmong("superpixel", "semantic", "instance", "panoptic");
         var command = new Command("infer",
             "Segment an image or every image in a folder.\n" +
             "superpixel (the default, no checkpoint needed: the untrained colour + position model, soft SLIC) writes for each image\n" +
             "  NAME.png             16-bit label map, labels 0..K-1, every superpixel connected\n" +
             "  NAME_boundaries.png  the image with superpixel boundaries in red\n" +
             "  NAME.csv             the label map as CSV (with --csv)\n" +
-            "semantic, instance, panoptic (--checkpoint FILE --raw OUT.safetensors, one image): the model's raw outputs,\n" +
+            "semantic, instance, panoptic (--checkpoint FILE; --task defaults to the checkpoint's) write into the output folder\n" +
+            "  semantic: NAME.png (8-bit class ids) and NAME_overlay.png\n" +
+            "  instance: instances_results.json (COCO results, RLE masks, image_id = position in the sorted input list, from 1)\n" +
+            "            and NAME_overlay.png (detections scoring >= 0.5)\n" +
+            "  panoptic: panoptic.json + panoptic/NAME.png (COCO panoptic; category id = class id) and NAME_overlay.png\n" +
+            "with --raw OUT.safetensors instead (one image): the model's raw outputs,\n" +
             "  class_logits.L [1, K, classes+1] and mask_logits.L [1, K, H/4, W/4] of the padded input for every decoder layer L, centres [1, K, D]\n" +
             "Examples: clustseg-cli infer            (the bundled sample picture, into ./clustseg-out)\n" +
             "          clustseg-cli infer photo.jpg -k 400 -o out/\n" +
+            "          clustseg-cli infer --checkpoint tiny.safetensors photos/ -o out/\n" +
             "          clustseg-cli infer --checkpoint tiny.safetensors --raw raw.safetensors photo.jpg");
         command.Arguments.Add(Input);
         command.Options.Add(OutputDir);
@@ -74,29 +86,35 @@ internal static class InferCommand
         command.Options.Add(Csv);
         command.Options.Add(Checkpoint);
         command.Options.Add(Raw);
+        command.Options.Add(Batch);
         command.SetAction(parse => Run(parse, parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error));
         return command;
     }
 
-    private static int RunMaskTask(ParseResult parse, string checkpoint, IReadOnlyList<string> files, TextWriter output)
+    private static int RunMaskTask(ParseResult parse, string checkpoint, IReadOnlyList<string> files, TextWriter output, TextWriter error)
     {
-        var raw = parse.GetValue(Raw)
-                  ?? throw new ClustSegException("--checkpoint needs --raw OUT.safetensors: only the raw outputs of mask tasks are written so far.",
-                      "Add --raw OUT.safetensors.");
-        if (files.Count != 1)
-            throw new ClustSegException($"--raw writes the outputs of one image, but {files.Count} were given.", "Pass a single image file.");
         using var device = GlobalOptions.OpenDevice(parse);
-        MaskInference.Run(device, checkpoint, files[0], raw, output);
-        return 0;
+        if (parse.GetValue(Raw) is { } raw)
+        {
+            if (files.Count != 1)
+                throw new ClustSegException($"--raw writes the outputs of one image, but {files.Count} were given.", "Pass a single image file.");
+            MaskInference.Run(device, checkpoint, files[0], raw, output);
+            return 0;
+        }
+        if (parse.GetValue(Task) == "superpixel")
+            throw new ClustSegException("--task superpixel does not use a checkpoint.", "Leave out --checkpoint, or pass --task semantic, instance or panoptic.");
+        return MaskTaskInference.Run(device, checkpoint, parse.GetValue(Task), files, parse.GetValue(OutputDir)!, parse.GetValue(Batch), output, error);
     }
 
     private static int Run(ParseResult parse, TextWriter output, TextWriter error)
     {
         var input = parse.GetValue(Input);
         var files = input is null ? [ImageInputs.BundledSample] : ImageInputs.Resolve(input);
-        if (parse.GetValue(Checkpoint) is { } checkpoint) return RunMaskTask(parse, checkpoint, files, output);
+        if (parse.GetValue(Checkpoint) is { } checkpoint) return RunMaskTask(parse, checkpoint, files, output, error);
         if (parse.GetValue(Raw) is not null)
             throw new ClustSegException("--raw writes a mask-task model's outputs, but no --checkpoint was given.", "Add --checkpoint FILE.safetensors (see `clustseg-cli init`).");
+        if (parse.GetValue(Task) is { } task && task != "superpixel")
+            throw new ClustSegException($"--task {task} runs a trained model, but no --checkpoint was given.", "Add --checkpoint FILE.safetensors (train one, or see `clustseg-cli init`).");
         var outDir = parse.GetValue(OutputDir)!;
         var options = new SuperpixelOptions { Superpixels = parse.GetValue(Superpixels), Iterations = parse.GetValue(Iterations) };
         try

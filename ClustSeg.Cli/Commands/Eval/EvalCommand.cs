@@ -14,7 +14,10 @@ internal static class EvalCommand
         DefaultValueFactory = _ => "superpixel",
     };
 
-    public static readonly Option<string?> Data = new("--data") { Description = "superpixel: dataset as FORMAT:PATH, e.g. bsds500:../shared/data/bsds500." };
+    public static readonly Option<string?> Data = new("--data")
+    {
+        Description = "superpixel: dataset as FORMAT:PATH, e.g. bsds500:../shared/data/bsds500; with --checkpoint: coco-panoptic, coco-instances, semantic or synth.",
+    };
     public static readonly Option<string> Split = new("--split") { Description = "superpixel: dataset split.", DefaultValueFactory = _ => "val" };
     public static readonly Option<string> Counts = new("--superpixels", "-k")
     {
@@ -49,6 +52,12 @@ internal static class EvalCommand
         Description = "semantic: ground truth stores 0 = ignore and class k as k + 1 (ADE20K); predictions store class k as k.",
     };
 
+    public static readonly Option<string?> Checkpoint = new("--checkpoint")
+    {
+        Description = "semantic, instance, panoptic: run this checkpoint on --data (--split) first, then score its predictions " +
+                      "(kept in --pred-dir when given); --task defaults to the checkpoint's.",
+    };
+
     public static readonly Option<string?> Json = new("--json") { Description = "Write the results as JSON to this file." };
 
     public static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
@@ -66,14 +75,17 @@ internal static class EvalCommand
             "instance: the 12 COCO mask AP/AR numbers from a results file, as pycocotools' COCOeval (segm).\n" +
             "  clustseg-cli eval --task instance --gt instances.json --pred results.json\n" +
             "semantic: mIoU, per-class IoU and pixel accuracy from label PNGs (255 ignored; --gt-reduce-zero for ADE20K ground truth).\n" +
-            "  clustseg-cli eval --task semantic --gt-dir labels/ --pred-dir predicted/ --classes 7");
+            "  clustseg-cli eval --task semantic --gt-dir labels/ --pred-dir predicted/ --classes 7\n" +
+            "with --checkpoint: inference on a dataset split, then the task's metrics against its ground truth.\n" +
+            "  clustseg-cli eval --checkpoint tiny.safetensors --data synth:synth-out --split val --task panoptic");
         foreach (var option in new Option[] { Task, Data, Split, Counts, Limit, Compactness, Smoothing, GroundTruthJson, GroundTruthDir, PredictionJson,
-                     PredictionDir, GroundTruth, Prediction, Classes, ClassNames, GroundTruthReduceZero, Json })
+                     PredictionDir, GroundTruth, Prediction, Classes, ClassNames, GroundTruthReduceZero, Checkpoint, Json })
             command.Options.Add(option);
         command.SetAction(parse =>
         {
             var output = parse.InvocationConfiguration.Output;
             var error = parse.InvocationConfiguration.Error;
+            if (parse.GetValue(Checkpoint) is { } checkpoint) return CheckpointEval.Run(parse, checkpoint, output, error);
             return parse.GetValue(Task) switch
             {
                 "panoptic" => PanopticEval.Run(parse, output, error),

@@ -28,6 +28,12 @@ internal static class InstanceEval
     {
         var gtPath = EvalCommand.Need(parse, EvalCommand.GroundTruth, "instance", "instances_val.json");
         var predPath = EvalCommand.Need(parse, EvalCommand.Prediction, "instance", "results.json");
+        return Evaluate(parse, gtPath, predPath, output, error);
+    }
+
+    /// <summary>Scores the given files, prints the 12 numbers and per-class AP, and writes --json.</summary>
+    public static int Evaluate(ParseResult parse, string gtPath, string predPath, TextWriter output, TextWriter error)
+    {
         error.WriteLine($"instance: reading {gtPath} and {predPath}");
         var groundTruth = CocoInstancesDataset.Load(gtPath);
         var detections = CocoInstanceResults.Load(predPath, groundTruth);

@@ -14,10 +14,16 @@ internal static class PanopticEval
     {
         var gtJson = EvalCommand.Need(parse, EvalCommand.GroundTruthJson, "panoptic", "panoptic_val.json");
         var predJson = EvalCommand.Need(parse, EvalCommand.PredictionJson, "panoptic", "predictions.json");
-        var groundTruth = CocoPanopticDataset.Load(gtJson, parse.GetValue(EvalCommand.GroundTruthDir));
+        return Evaluate(parse, gtJson, parse.GetValue(EvalCommand.GroundTruthDir), predJson, parse.GetValue(EvalCommand.PredictionDir), output, error);
+    }
+
+    /// <summary>Scores the given files, prints the table and writes --json.</summary>
+    public static int Evaluate(ParseResult parse, string gtJson, string? gtDir, string predJson, string? predDir, TextWriter output, TextWriter error)
+    {
+        var groundTruth = CocoPanopticDataset.Load(gtJson, gtDir);
         if (groundTruth.Categories.Count == 0)
             throw new DataFileException(gtJson, "the ground truth has no \"categories\"; PQ needs them (with isthing).");
-        var predictions = CocoPanopticDataset.Load(predJson, parse.GetValue(EvalCommand.PredictionDir), groundTruth.Categories);
+        var predictions = CocoPanopticDataset.Load(predJson, predDir, groundTruth.Categories);
         PanopticQualityResult result = null!;
         new ProgressBar("panoptic", groundTruth.Annotations.Count, error).Run(advance =>
             result = PanopticEvaluator.Evaluate(groundTruth, predictions, (done, _) => advance($"{done} images")));

@@ -24,12 +24,19 @@ internal static class SemanticEval
         var names = parse.GetValue(EvalCommand.ClassNames) is { } namesFile ? SemanticClassList.ReadLines(namesFile).Names : null;
         if (names is not null && names.Count != classes)
             throw new ClustSegException($"--class-names lists {names.Count} classes but --classes is {classes}.", "Make them agree.");
+        var gtEncoding = parse.GetValue(EvalCommand.GroundTruthReduceZero) ? SemanticLabelEncoding.ReduceZero : SemanticLabelEncoding.Identity;
+        return Evaluate(parse, gtDir, gtEncoding, predDir, classes, names, output, error);
+    }
+
+    /// <summary>Scores every ground-truth PNG under <paramref name="gtDir"/> against its prediction, prints and writes --json.</summary>
+    public static int Evaluate(ParseResult parse, string gtDir, SemanticLabelEncoding gtEncoding, string predDir, int classes, IReadOnlyList<string>? names,
+        TextWriter output, TextWriter error)
+    {
         if (!Directory.Exists(gtDir)) throw new DataFileException(gtDir, "the ground-truth label folder does not exist.");
         if (!Directory.Exists(predDir)) throw new DataFileException(predDir, "the prediction folder does not exist.");
         var files = Directory.EnumerateFiles(gtDir, "*.png", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(gtDir, f)).Order(StringComparer.Ordinal).ToList();
         if (files.Count == 0) throw new DataFileException(gtDir, "no .png label files found.");
 
-        var gtEncoding = parse.GetValue(EvalCommand.GroundTruthReduceZero) ? SemanticLabelEncoding.ReduceZero : SemanticLabelEncoding.Identity;
         var matrix = new SemanticConfusionMatrix(classes);
         new ProgressBar("semantic", files.Count, error).Run(advance =>
         {

@@ -40,6 +40,10 @@ internal sealed class CocoInstancesSource : TrainingSource
 
     public override int Count => _dataset.Images.Count;
 
+    public override long ImageId(int index) => _dataset.Images[index].Id;
+
+    public override string AnnotationFile => _dataset.JsonPath;
+
     public override string ImagePath(int index) => Path.Combine(_imageFolder, _dataset.Images[index].FileName);
 
     public override TrainingSample Load(int index)

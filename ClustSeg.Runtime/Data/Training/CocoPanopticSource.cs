@@ -35,6 +35,10 @@ internal sealed class CocoPanopticSource : TrainingSource
 
     public override int Count => _dataset.Annotations.Count;
 
+    public override long ImageId(int index) => _dataset.Annotations[index].ImageId;
+
+    public override string AnnotationFile => _dataset.JsonPath;
+
     public override string ImagePath(int index) => Path.Combine(_imageFolder, _dataset.FindImage(_dataset.Annotations[index].ImageId)!.FileName);
 
     public override TrainingSample Load(int index)

@@ -42,6 +42,12 @@ public sealed class TrainingDataset
     /// <summary>The image file of sample <paramref name="index"/>.</summary>
     public string ImagePath(int index) => _source.ImagePath(index);
 
+    /// <summary>The image id of sample <paramref name="index"/> in the annotation JSON (COCO formats and synth), else index + 1.</summary>
+    public long ImageId(int index) => _source.ImageId(index);
+
+    /// <summary>The COCO JSON the samples come from (coco-panoptic, coco-instances, synth), or null (semantic folders).</summary>
+    public string? AnnotationFile => _source.AnnotationFile;
+
     /// <summary>
     /// Opens a dataset from "FORMAT:PATH":
     /// <c>coco-panoptic:</c> a panoptic JSON (PNGs in the folder named like it) or a folder holding panoptic.json;

@@ -16,6 +16,12 @@ internal abstract class TrainingSource
 
     public abstract TrainingSample Load(int index);
 
+    /// <summary>The image id of sample <paramref name="index"/> in the annotation file (COCO formats), else index + 1.</summary>
+    public virtual long ImageId(int index) => index + 1;
+
+    /// <summary>The COCO JSON the samples come from, or null for label-PNG folders.</summary>
+    public virtual string? AnnotationFile => null;
+
     /// <summary>Decodes an image, turning every decoding failure into a <see cref="DataFileException"/> naming the file.</summary>
     protected static RgbImage LoadImage(string path, int expectedWidth, int expectedHeight, string annotationFile)
     {
