@@ -51,5 +51,14 @@ public static class CliApp
             (error ?? Console.Error).WriteLine($"error: {e.Message}");
             return 2;
         }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or InvalidDataException)
+        {
+            // Missing folders, unwritable outputs, bad argument values: the message says which; no stack trace.
+            var writer = error ?? Console.Error;
+            writer.WriteLine($"error: {e.Message}");
+            if (Environment.GetEnvironmentVariable("CLUSTSEG_DEBUG") == "1") writer.WriteLine(e);
+            else writer.WriteLine("  (set CLUSTSEG_DEBUG=1 to see where it happened)");
+            return 2;
+        }
     }
 }

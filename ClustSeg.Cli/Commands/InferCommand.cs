@@ -110,12 +110,17 @@ internal static class InferCommand
     {
         var input = parse.GetValue(Input);
         var files = input is null ? [ImageInputs.BundledSample] : ImageInputs.Resolve(input);
-        if (parse.GetValue(Checkpoint) is { } checkpoint) return RunMaskTask(parse, checkpoint, files, output, error);
+        if (parse.GetValue(Checkpoint) is { } checkpoint)
+        {
+            if (parse.GetValue(Raw) is null) ImageInputs.CheckOutputs(files, parse.GetValue(OutputDir)!, ".png", "_overlay.png");
+            return RunMaskTask(parse, checkpoint, files, output, error);
+        }
         if (parse.GetValue(Raw) is not null)
             throw new ClustSegException("--raw writes a mask-task model's outputs, but no --checkpoint was given.", "Add --checkpoint FILE.safetensors (see `clustseg-cli init`).");
         if (parse.GetValue(Task) is { } task && task != "superpixel")
             throw new ClustSegException($"--task {task} runs a trained model, but no --checkpoint was given.", "Add --checkpoint FILE.safetensors (train one, or see `clustseg-cli init`).");
         var outDir = parse.GetValue(OutputDir)!;
+        ImageInputs.CheckOutputs(files, outDir, ".png", "_boundaries.png", ".csv");
         var options = new SuperpixelOptions { Superpixels = parse.GetValue(Superpixels), Iterations = parse.GetValue(Iterations) };
         try
         {

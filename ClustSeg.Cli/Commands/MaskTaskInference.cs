@@ -31,58 +31,77 @@ internal static class MaskTaskInference
         var writer = new MaskInferenceWriter(model, task, outDir);
         var predictor = new MaskPredictor(device, model);
         var failures = 0;
-        new ProgressBar("infer", files.Count, error).Run(advance =>
+        try
         {
-            var pending = new List<(int Index, string File, RgbImage Image)>();
-            void Flush()
+            new ProgressBar("infer", files.Count, error).Run(advance =>
             {
-                if (pending.Count == 0) return;
-                var started = DateTime.UtcNow;
-                try
+                var pending = new List<(int Index, string File, RgbImage Image)>();
+                void Flush()
                 {
-                    var predictions = predictor.Predict(pending.Select(p => p.Image).ToList());
+                    if (pending.Count == 0) return;
+                    var started = DateTime.UtcNow;
+                    IReadOnlyList<MaskPrediction> predictions;
+                    try
+                    {
+                        predictions = predictor.Predict(pending.Select(p => p.Image).ToList());
+                    }
+                    catch (Exception e) when (IsPerImage(e))
+                    {
+                        foreach (var (_, file, _) in pending)
+                        {
+                            failures++;
+                            error.WriteLine($"error: {file}: {e.Message}");
+                            advance(Path.GetFileNameWithoutExtension(file));
+                        }
+                        pending.Clear();
+                        return;
+                    }
                     var perImage = (DateTime.UtcNow - started).TotalMilliseconds / pending.Count;
                     for (var j = 0; j < pending.Count; j++)
                     {
+                        // Each picture's files are written on their own, so one failure costs that picture only.
                         var (index, file, image) = pending[j];
-                        var summary = writer.Add(index + 1, Path.GetFileNameWithoutExtension(file), Path.GetFileName(file), image, predictions[j]);
-                        output.WriteLine($"{file}: {task.Name()}, {summary} ({image.Width}x{image.Height}), model {perImage:0} ms");
+                        try
+                        {
+                            var summary = writer.Add(index + 1, Path.GetFileNameWithoutExtension(file), Path.GetFileName(file), image, predictions[j]);
+                            output.WriteLine($"{file}: {task.Name()}, {summary} ({image.Width}x{image.Height}), model {perImage:0} ms");
+                        }
+                        catch (Exception e) when (IsPerImage(e))
+                        {
+                            failures++;
+                            error.WriteLine($"error: {file}: {e.Message}");
+                        }
                         advance(Path.GetFileNameWithoutExtension(file));
                     }
+                    pending.Clear();
                 }
-                catch (Exception e) when (IsPerImage(e))
-                {
-                    foreach (var (_, file, _) in pending)
-                    {
-                        failures++;
-                        error.WriteLine($"error: {file}: {e.Message}");
-                        advance(Path.GetFileNameWithoutExtension(file));
-                    }
-                }
-                pending.Clear();
-            }
 
-            for (var n = 0; n < files.Count; n++)
-            {
-                RgbImage image;
-                try
+                for (var n = 0; n < files.Count; n++)
                 {
-                    image = ImageInputs.Load(files[n]);
+                    RgbImage image;
+                    try
+                    {
+                        image = ImageInputs.Load(files[n]);
+                    }
+                    catch (Exception e) when (IsPerImage(e))
+                    {
+                        // One bad file must not lose the rest of a folder's work.
+                        failures++;
+                        error.WriteLine($"error: {files[n]}: {e.Message}");
+                        advance(Path.GetFileNameWithoutExtension(files[n]));
+                        continue;
+                    }
+                    if (pending.Count == batchSize || pending.Count > 0 && !MaskPredictor.SamePaddedSize(pending[0].Image, image)) Flush();
+                    pending.Add((n, files[n], image));
                 }
-                catch (Exception e) when (IsPerImage(e))
-                {
-                    // One bad file must not lose the rest of a folder's work.
-                    failures++;
-                    error.WriteLine($"error: {files[n]}: {e.Message}");
-                    advance(Path.GetFileNameWithoutExtension(files[n]));
-                    continue;
-                }
-                if (pending.Count == batchSize || pending.Count > 0 && !MaskPredictor.SamePaddedSize(pending[0].Image, image)) Flush();
-                pending.Add((n, files[n], image));
-            }
-            Flush();
-        });
-        writer.Finish();
+                Flush();
+            });
+        }
+        finally
+        {
+            // The JSON files list every picture done so far; write them even when a later failure ends the run.
+            writer.Finish();
+        }
         output.WriteLine($"wrote {task.Name()} results of {model.Variant.Name} for {files.Count - failures} of {files.Count} image(s) to {Path.GetFullPath(outDir)}");
         return failures == 0 ? 0 : 1;
     }

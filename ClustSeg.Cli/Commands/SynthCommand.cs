@@ -59,7 +59,7 @@ internal static class SynthCommand
         });
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"wrote {summary.TrainImages} train + {summary.ValImages} val images ({options.Size}x{options.Size}, {summary.ThingSegments} things, seed {options.Seed}) to {Path.GetFullPath(root)} in {clock.Elapsed.TotalSeconds:0.0} s"));
-        output.WriteLine($"  train: --data coco-panoptic:{Path.Combine(root, "train", "panoptic.json")}  (or coco-instances:{Path.Combine(root, "train", "instances.json")}, semantic:{Path.Combine(root, "train")}, synth:{root})");
+        output.WriteLine($"  data: coco-panoptic:{Path.Combine(root, "train", "panoptic.json")}  (or coco-instances:{Path.Combine(root, "train", "instances.json")}, semantic:{Path.Combine(root, "train")}, synth:{root})");
         return 0;
     }
 }

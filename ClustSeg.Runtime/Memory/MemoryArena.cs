@@ -55,9 +55,13 @@ public sealed class MemoryArena : IDisposable
                 $"address on {info.Name} (maxStorageBufferRange = {Format(info.MaxStorageBufferRange)}).",
                 "Reduce the batch size or image size, or use a device with a larger limit.");
 
-        // Round sizes too, so neighbouring tensors never share a cache line or an alignment unit.
-        var alignment = Math.Max(info.MinStorageBufferOffsetAlignment, 64UL);
-        var size = DeviceBlock.AlignUp(Math.Max(bytes, 4), alignment);
+        var alignment = Alignment;
+        var size = AlignedSize(bytes);
+        if (size > info.MaxMemoryAllocationSize)
+            throw new OutOfDeviceMemoryException(name, bytes,
+                $"Tensor '{name}' [{string.Join("x", shape)}] needs {Format(bytes)}, more than one allocation can hold on {info.Name} " +
+                $"(maxMemoryAllocationSize = {Format(info.MaxMemoryAllocationSize)}).",
+                "Reduce the batch size or image size, or use a device with a larger limit.");
         foreach (var block in _blocks)
         {
             if (block.TryPlace(size, alignment) is { } offset)
@@ -72,14 +76,16 @@ public sealed class MemoryArena : IDisposable
         return Track(new Tensor(name, dtype, shape, this, created, placed, bytes, Generation), size);
     }
 
-    /// <summary>Returns a tensor's memory to the arena; the tensor must not be used afterwards.</summary>
+    /// <summary>
+    /// Returns a tensor's memory to the arena. The tensor and every reshaped view of it are dead afterwards; releasing
+    /// again (through the tensor or a view) does nothing.
+    /// </summary>
     public void Release(Tensor tensor)
     {
         if (!ReferenceEquals(tensor.Arena, this))
             throw new ArgumentException($"Tensor '{tensor.Name}' belongs to arena '{tensor.Arena.Name}', not '{Name}'.");
-        if (!tensor.IsAlive) return;
-        var alignment = Math.Max(_device.Info.MinStorageBufferOffsetAlignment, 64UL);
-        var size = DeviceBlock.AlignUp(Math.Max(tensor.ByteSize, 4), alignment);
+        if (!tensor.IsAlive || !tensor.MarkReleased()) return;
+        var size = AlignedSize(tensor.ByteSize);
         tensor.Block.Free(tensor.Offset, size);
         _inUse -= size;
     }
@@ -100,6 +106,11 @@ public sealed class MemoryArena : IDisposable
         foreach (var block in _blocks) _device.FreeBlock(block);
         _blocks.Clear();
     }
+
+    private ulong Alignment => Math.Max(_device.Info.MinStorageBufferOffsetAlignment, 64UL);
+
+    // Sizes are rounded too, so neighbouring tensors never share a cache line or an alignment unit.
+    private ulong AlignedSize(ulong bytes) => DeviceBlock.AlignUp(Math.Max(bytes, 4), Alignment);
 
     internal static string Format(ulong bytes) =>
         bytes >= 1UL << 30 ? $"{bytes / (double)(1UL << 30):0.00} GiB"

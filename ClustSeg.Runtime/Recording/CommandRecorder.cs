@@ -23,6 +23,7 @@ public sealed unsafe partial class CommandRecorder : IDisposable
     private readonly HazardTracker _hazards = new();
     private readonly List<CommandBuffer> _buffers = [];
     private readonly List<DescriptorPool> _pools = [];
+    private readonly HashSet<Tensor> _bound = new(ReferenceEqualityComparer.Instance);
     private readonly int _maxPerBuffer;
     private CommandBuffer _current;
     private int _inCurrent;
@@ -85,6 +86,7 @@ public sealed unsafe partial class CommandRecorder : IDisposable
         {
             var t = bindings[i].Tensor;
             t.EnsureAlive();
+            _bound.Add(t);
             ranges[i] = new HazardTracker.MemoryRange(t.Block.Id, t.Offset, t.Offset + Math.Max(t.ByteSize, 4), bindings[i].Access != Access.Read);
         }
 
@@ -119,6 +121,8 @@ public sealed unsafe partial class CommandRecorder : IDisposable
     public void Submit()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        // A replay binds the same memory again: refuse if any tensor's memory was handed to someone else since.
+        foreach (var tensor in _bound) tensor.EnsureAlive();
         if (!_ended)
         {
             VkCheck.Ok(_vk.EndCommandBuffer(_current), "vkEndCommandBuffer");

@@ -11,9 +11,23 @@ public sealed class Tensor
 {
     private readonly int[] _shape;
     private readonly long _generation;
+    // Shared by a tensor and all its reshaped views, so releasing any of them retires the memory for all.
+    private readonly ReleaseFlag _release;
+
+    private sealed class ReleaseFlag
+    {
+        public bool Released;
+    }
 
     internal Tensor(string name, DType dtype, int[] shape, MemoryArena arena, DeviceBlock block, ulong offset, ulong byteSize, long generation)
+        : this(name, dtype, shape, arena, block, offset, byteSize, generation, new ReleaseFlag())
     {
+    }
+
+    private Tensor(string name, DType dtype, int[] shape, MemoryArena arena, DeviceBlock block, ulong offset, ulong byteSize, long generation,
+        ReleaseFlag release)
+    {
+        _release = release;
         Name = name;
         DType = dtype;
         _shape = shape;
@@ -53,14 +67,22 @@ public sealed class Tensor
     public int Dim(int axis) => _shape[axis < 0 ? _shape.Length + axis : axis];
 
     /// <summary>Whether the memory is still owned by this tensor (false after its arena was reset or it was released).</summary>
-    public bool IsAlive => Arena.Generation == _generation && !Arena.IsDisposed;
+    public bool IsAlive => Arena.Generation == _generation && !Arena.IsDisposed && !_release.Released;
+
+    /// <summary>Marks the memory as returned to its arena; false when it already was (a second release).</summary>
+    internal bool MarkReleased()
+    {
+        if (_release.Released) return false;
+        _release.Released = true;
+        return true;
+    }
 
     /// <summary>A view with another shape over the same elements.</summary>
     /// <exception cref="ArgumentException">The element counts differ.</exception>
     public Tensor Reshape(params int[] shape)
     {
         var resolved = ResolveShape(shape, ElementCount, Name);
-        return new Tensor(Name, DType, resolved, Arena, Block, Offset, ByteSize, _generation);
+        return new Tensor(Name, DType, resolved, Arena, Block, Offset, ByteSize, _generation, _release);
     }
 
     /// <summary>Throws when the tensor's memory was reclaimed.</summary>
@@ -68,7 +90,7 @@ public sealed class Tensor
     {
         if (!IsAlive)
             throw new ObjectDisposedException(Name,
-                $"Tensor '{Name}' belongs to arena '{Arena.Name}', which was reset or disposed after the tensor was created; " +
+                $"Tensor '{Name}' was released, or its arena '{Arena.Name}' was reset or disposed after the tensor was created; " +
                 "allocate it again for this step.");
     }
 

@@ -49,5 +49,32 @@ public sealed class InferCommandTests : IDisposable
         Assert.True(File.Exists(Path.Combine(_dir, "out", "good.png")));
     }
 
+    [Fact]
+    public void OutputsThatWouldOverwriteInputsAreRefused()
+    {
+        var input = Directory.CreateDirectory(Path.Combine(_dir, "pictures")).FullName;
+        using (var stream = typeof(CliApp).Assembly.GetManifestResourceStream("ClustSeg.Cli.sample.png")!)
+        using (var file = File.Create(Path.Combine(input, "a.png"))) stream.CopyTo(file);
+        var before = File.ReadAllBytes(Path.Combine(input, "a.png"));
+        var error = new StringWriter();
+        Assert.Equal(2, CliApp.Run(["infer", input, "-o", input], new StringWriter(), error));
+        Assert.Contains("would overwrite an input image", error.ToString());
+        Assert.Equal(before, File.ReadAllBytes(Path.Combine(input, "a.png")));
+
+        File.Copy(Path.Combine(input, "a.png"), Path.Combine(input, "a.bmp"));
+        error = new StringWriter();
+        Assert.Equal(2, CliApp.Run(["infer", input, "-o", Path.Combine(_dir, "out")], new StringWriter(), error));
+        Assert.Contains("same name 'a'", error.ToString());
+    }
+
+    [Fact]
+    public void AMissingDatasetIsAnErrorLineNotACrash()
+    {
+        var error = new StringWriter();
+        var code = CliApp.Run(["eval", "--task", "superpixel", "--data", "bsds500:" + Path.Combine(_dir, "nope")], new StringWriter(), error);
+        Assert.Equal(2, code);
+        Assert.StartsWith("error: ", error.ToString());
+    }
+
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 }

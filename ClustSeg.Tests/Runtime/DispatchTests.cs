@@ -111,7 +111,8 @@ public sealed class DispatchTests(VulkanFixture fixture) : VulkanTest(fixture)
     [Fact]
     public void LongRecordingsSplitIntoSeveralSubmitsAndStayOrdered()
     {
-        using var device = ClustSeg.Runtime.Vulkan.GpuDevice.Create(new() { Validate = true, PipelineCacheDirectory = "", MaxDispatchesPerSubmit = 4, OnValidationMessage = m => Assert.Fail(m.ToString()) });
+        var messages = new List<ClustSeg.Runtime.Vulkan.ValidationMessage>();
+        using var device = ClustSeg.Runtime.Vulkan.GpuDevice.Create(new() { Validate = true, PipelineCacheDirectory = "", MaxDispatchesPerSubmit = 4, OnValidationMessage = messages.Add });
         var a = device.Scratch.Allocate("a", DType.F32, 10);
         var b = device.Scratch.Allocate("b", DType.F32, 10);
         device.Upload<float>(a, new float[10]);
@@ -124,6 +125,7 @@ public sealed class DispatchTests(VulkanFixture fixture) : VulkanTest(fixture)
         }
         recorder.Submit();
         Assert.Equal(3, recorder.CommandBufferCount);
+        Assert.Empty(messages);
         var result = device.Download<float>(a);
         for (var i = 0; i < 10; i++) Assert.Equal(10f * (1 + i), result[i]);
     }
@@ -142,6 +144,21 @@ public sealed class DispatchTests(VulkanFixture fixture) : VulkanTest(fixture)
         recorder.Submit();
         Assert.Equal(10f, Device.Download<float>(b)[0]);
         Assert.Throws<InvalidOperationException>(() => recorder.Fill(a, 0f));
+    }
+
+    [Fact]
+    public void ReplayRefusesTensorsWhoseMemoryWasReclaimed()
+    {
+        var a = Device.Scratch.Allocate("replayed", DType.F32, 10);
+        using var recorder = Device.BeginRecording();
+        recorder.Fill(a, 5f);
+        recorder.Submit();
+        Device.Scratch.Reset();
+        var other = Device.Scratch.Allocate("other", DType.F32, 10);
+        Device.Upload<float>(other, new float[10]);
+        var e = Assert.Throws<ObjectDisposedException>(() => recorder.Submit());
+        Assert.Contains("'replayed'", e.Message);
+        Assert.Equal(new float[10], Device.Download<float>(other));
     }
 
     [Fact]

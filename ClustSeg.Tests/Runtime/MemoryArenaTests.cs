@@ -51,6 +51,26 @@ public sealed class MemoryArenaTests(VulkanFixture fixture) : VulkanTest(fixture
     }
 
     [Fact]
+    public void ReleasingTwiceOrThroughAViewFreesOnce()
+    {
+        var a = Device.Persistent.Allocate("a", DType.F32, 100);
+        var view = a.Reshape(10, 10);
+        var inUse = Device.Persistent.BytesInUse;
+        Device.Persistent.Release(view);
+        Assert.False(a.IsAlive);
+        Assert.False(view.IsAlive);
+        Device.Persistent.Release(a);
+        Device.Persistent.Release(view);
+        Assert.True(Device.Persistent.BytesInUse < inUse);
+        var b = Device.Persistent.Allocate("b", DType.F32, 100);
+        var c = Device.Persistent.Allocate("c", DType.F32, 100);
+        Assert.NotEqual(b.Offset, c.Offset);
+        Device.Persistent.Release(b);
+        Device.Persistent.Release(c);
+        Assert.Throws<ObjectDisposedException>(() => Device.Upload<float>(a, new float[100]));
+    }
+
+    [Fact]
     public void OutOfMemoryNamesTheTensorTheSizeAndTheLimit()
     {
         using var device = GpuDevice.Create(new GpuDeviceOptions { PipelineCacheDirectory = "", MemoryLimitBytes = 8UL << 20, BlockSizeBytes = 4UL << 20 });
