@@ -36,12 +36,17 @@ internal sealed partial class Resolver
     /// Splits a layer declaration's '&lt;parameter&gt;_init:' arguments from the others. A block parameter that happens
     /// to end in '_init' stays an ordinary argument.
     /// </summary>
-    private static (List<Arg> Others, List<Arg> Inits) SplitInitArguments(CallExpr call, ICollection<string> ordinaryNames)
+    private (List<Arg> Others, List<Arg> Inits) SplitInitArguments(CallExpr call, ICollection<string> ordinaryNames)
     {
         var others = new List<Arg>();
         var inits = new List<Arg>();
         foreach (var arg in call.Args)
         {
+            if (arg.Name is null && inits.Count > 0)
+            {
+                // Binding the remaining arguments no longer sees the named init before this positional one.
+                Report(SpecDiagnostics.NotAllowedHere, arg.Value.Span, "Positional arguments must come before named ones");
+            }
             var isInit = arg.Name is not null && arg.Name.Length > InitSuffix.Length && arg.Name.EndsWith(InitSuffix) && !ordinaryNames.Contains(arg.Name);
             (isInit ? inits : others).Add(arg);
         }

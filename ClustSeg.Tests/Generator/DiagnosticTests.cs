@@ -44,6 +44,7 @@ public class DiagnosticTests
         { "CSEG2022", "model M(c: int = 4) {\n    fc = linear(c, c, bias: false, «bias_init: zeros)\n    forward(x: [B, c]) -> y {\n        y = fc(x)\n    }\n}\n" },
         { "CSEG2022", "block Blk(c: int) {\n    fc = linear(c, c)\n    forward(x) -> y {\n        y = fc(x)\n    }\n}\nmodel M(c: int = 4) {\n    blk = Blk(c, «weight_init: zeros)\n    forward(x: [B, c]) -> y {\n        y = blk(x)\n    }\n}\n" },
         { "CSEG2010", "model M(c: int = 4) {\n    fc = linear(c, c, bias_init: «kaiming_normal)\n    forward(x: [B, c]) -> y {\n        y = fc(x)\n    }\n}\n" },
+        { "CSEG2010", "model M(c: int = 4) {\n    fc = linear(c, weight_init: zeros, «c)\n    forward(x: [B, c]) -> y {\n        y = fc(x)\n    }\n}\n" },
         { "CSEG2007", "model M(c: int = 4) {\n    fc = linear(c, c, weight_init: uniform(0, «true))\n    forward(x: [B, c]) -> y {\n        y = fc(x)\n    }\n}\n" },
         // Shapes, found by elaborating the model with its parameter values
         { "CSEG3001", "model M(c: int = 4) {\n    fc = linear(c + 1, c)\n    forward(x: [B, c]) -> y {\n        y = «fc(x)\n    }\n}\n" },
