@@ -83,7 +83,29 @@ internal sealed class Lowering
         var type = child.Primitive?.FullRuntimeClass ?? child.Block!.FullClassName;
         var dims = child.Syntax.Dims.Select(d => new LoopModel("s_" + d.Name, Cs(d.To))).ToEquatableArray();
         var text = ExprPrinter.Print(child.Syntax.Constructor);
-        return new ChildModel(child.Name, NameStyle.Pascal(child.Name), type, Construct(type, child.Primitive, child.Block, child.Args), dims, child.Conditions.Count > 0, text);
+        var construct = child.Inits.Where(i => i.Rule != "default").Aggregate(Construct(type, child.Primitive, child.Block, child.Args), WithInit);
+        return new ChildModel(child.Name, NameStyle.Pascal(child.Name), type, construct, dims, child.Conditions.Count > 0, text);
+    }
+
+    /// <summary>
+    /// Wraps a layer's construction in 'ParameterInitOverrides.WithInit(layer, "weight", rule)', replacing its default
+    /// initialisation of that parameter (called, not used as an extension, since the generated file has no usings).
+    /// </summary>
+    private string WithInit(string layer, InitOverride init)
+    {
+        const string Init = "global::ClustSeg.Runtime.Nn.ParameterInit.";
+        var args = init.Args.Select(a => Cs(a, ScalarType.Float)).ToList();
+        var rule = init.Rule switch
+        {
+            "zeros" => Init + "Zeros",
+            "ones" => Init + "Ones",
+            "uniform" => $"{Init}UniformRange({args[0]}, {args[1]})",
+            "normal" => $"{Init}Normal({args[0]}, {args[1]})",
+            "kaiming_normal" => Init + "KaimingNormal",
+            "xavier_uniform" => Init + "XavierUniform",
+            _ => throw new System.InvalidOperationException("unchecked initialisation rule " + init.Rule),
+        };
+        return $"global::ClustSeg.Runtime.Nn.ParameterInitOverrides.WithInit({layer}, \"{init.Parameter}\", {rule})";
     }
 
     private string Construct(string type, PrimitiveDefinition? primitive, BlockSignature? callee, IReadOnlyList<BoundArg> args)

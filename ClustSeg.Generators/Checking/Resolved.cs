@@ -43,8 +43,10 @@ internal sealed record BoundArg(string Name, ScalarType Type, Expr Value, bool I
 /// <summary>A named layer (or array of layers) declared in a block.</summary>
 internal sealed class ChildDecl
 {
-    public ChildDecl(ChildMember syntax, PrimitiveDefinition? primitive, BlockSignature? block, IReadOnlyList<BoundArg> args, IReadOnlyList<Expr> conditions)
+    public ChildDecl(ChildMember syntax, PrimitiveDefinition? primitive, BlockSignature? block, IReadOnlyList<BoundArg> args, IReadOnlyList<Expr> conditions,
+        IReadOnlyList<InitOverride> inits)
     {
+        Inits = inits;
         Syntax = syntax;
         Primitive = primitive;
         Block = block;
@@ -61,6 +63,9 @@ internal sealed class ChildDecl
     public BlockSignature? Block { get; }
 
     public IReadOnlyList<BoundArg> Args { get; }
+
+    /// <summary>The spec's '&lt;parameter&gt;_init:' overrides, in the order written; empty for PyTorch's defaults.</summary>
+    public IReadOnlyList<InitOverride> Inits { get; }
 
     /// <summary>The enclosing 'if' conditions (negated with '!' for else branches); the layer exists only when all hold.</summary>
     public IReadOnlyList<Expr> Conditions { get; }

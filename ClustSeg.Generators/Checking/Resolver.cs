@@ -215,8 +215,10 @@ internal sealed partial class Resolver
                 return null;
             }
             result.UsedBlocks.Add(block.Name);
-            var args = BindArguments(callee.Name, child.Constructor, block.Decl.Params.Select(p => new Parameter(p.Name, Scalar.FromSyntax(p.Type), p.Default)).ToList(), scope);
-            return args is null ? null : new ChildDecl(child, null, block, args, conditions);
+            var (blockArgs, blockInits) = SplitInitArguments(child.Constructor, block.Decl.Params.Select(p => p.Name).ToList());
+            ReportBlockInits(callee.Name, blockInits);
+            var args = BindArguments(callee.Name, child.Constructor, block.Decl.Params.Select(p => new Parameter(p.Name, Scalar.FromSyntax(p.Type), p.Default)).ToList(), scope, blockArgs);
+            return args is null || blockInits.Count > 0 ? null : new ChildDecl(child, null, block, args, conditions, new InitOverride[0]);
         }
         var overloads = PrimitiveCatalog.Find(callee.Name);
         if (overloads.Count == 0)
@@ -224,8 +226,11 @@ internal sealed partial class Resolver
             ReportUnknownLayer(callee, members.Where(m => m.Value.Kind == EntryKind.Child).Select(m => m.Key));
             return null;
         }
-        var chosen = BindOverload(callee.Name, child.Constructor, overloads, p => AttributeParameters(p.Attributes), _ => child.Constructor.Args.ToList(), scope);
-        return chosen is null ? null : new ChildDecl(child, chosen.Value.Primitive, null, chosen.Value.Args, conditions);
+        var (others, inits) = SplitInitArguments(child.Constructor, overloads.SelectMany(p => p.Attributes).Select(a => a.Name).ToList());
+        var chosen = BindOverload(callee.Name, child.Constructor, overloads, p => AttributeParameters(p.Attributes), _ => others, scope);
+        if (chosen is null) return null;
+        var overrides = ResolveInits(callee.Name, chosen.Value.Primitive, chosen.Value.Args, inits, scope);
+        return overrides is null ? null : new ChildDecl(child, chosen.Value.Primitive, null, chosen.Value.Args, conditions, overrides);
     }
 
     private void ReportUnknownLayer(NameExpr callee, IEnumerable<string> localLayers)

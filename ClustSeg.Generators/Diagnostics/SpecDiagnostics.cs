@@ -81,6 +81,15 @@ internal static class SpecDiagnostics
     public static readonly DiagnosticDescriptor ShapeRequired = Error("CSEG2019", "Model input needs a shape",
         "Input '{0}' of model '{1}' needs a shape, e.g. '{0}: [B, 3, 32*H, 32*W]'");
 
+    public static readonly DiagnosticDescriptor UnknownInit = Error("CSEG2020", "Unknown initialisation",
+        "Unknown initialisation '{0}'{1}; use default, zeros, ones, uniform(a, b), normal(mean, std), kaiming_normal or xavier_uniform");
+
+    public static readonly DiagnosticDescriptor InitArity = Error("CSEG2021", "Wrong number of initialisation arguments",
+        "Initialisation '{0}' takes {1}, but {2} given");
+
+    public static readonly DiagnosticDescriptor InitWithoutParameter = Error("CSEG2022", "Initialisation of a missing parameter",
+        "'{0}' has no parameter '{1}' to initialise{2}");
+
     public static readonly DiagnosticDescriptor ChannelMismatch = Error("CSEG3001", "Channel mismatch",
         "Channel mismatch: {0}{1}");
 

@@ -61,7 +61,7 @@ public sealed class Parameter : ModuleTensor
     }
 
     /// <summary>How <see cref="ModuleState.Initialize"/> fills it.</summary>
-    public ParameterInit Init { get; }
+    public ParameterInit Init { get; internal set; }
 
     /// <summary>Whether the optimizer applies weight decay to it (conv and linear weights yes; biases, norms and embeddings no).</summary>
     public bool WeightDecay { get; }

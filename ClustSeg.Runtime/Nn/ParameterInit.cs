@@ -11,6 +11,9 @@ public enum ParameterInitKind
 
     /// <summary>Every element equals A.</summary>
     Constant,
+
+    /// <summary>Uniform in [A, B].</summary>
+    UniformRange,
 }
 
 /// <summary>The initialisation rule of one parameter.</summary>
@@ -38,6 +41,46 @@ public sealed record ParameterInit(ParameterInitKind Kind, double A, double B = 
     /// <summary>All zeros (norm biases).</summary>
     public static ParameterInit Zeros { get; } = new(ParameterInitKind.Constant, 0);
 
+    /// <summary>Uniform in [<paramref name="low"/>, <paramref name="high"/>] (the spec's <c>uniform(a, b)</c>).</summary>
+    public static ParameterInit UniformRange(double low, double high)
+    {
+        if (!(low <= high)) throw new ArgumentException($"uniform({low}, {high}): the lower bound must not exceed the upper bound.");
+        return new(ParameterInitKind.UniformRange, low, high);
+    }
+
+    /// <summary>
+    /// PyTorch's <c>kaiming_normal_</c> with its defaults (mode fan_in, ReLU gain √2): N(0, √2/√fan_in) for a
+    /// parameter of <paramref name="shape"/>, fans as <see cref="Fans"/> computes them.
+    /// </summary>
+    public static ParameterInit KaimingNormal(IReadOnlyList<int> shape) => Normal(0, Math.Sqrt(2.0) / Math.Sqrt(Fans(shape).FanIn));
+
+    /// <summary>
+    /// PyTorch's <c>xavier_uniform_</c> with gain 1: uniform in ±√(6 / (fan_in + fan_out)) for a parameter of
+    /// <paramref name="shape"/>.
+    /// </summary>
+    public static ParameterInit XavierUniform(IReadOnlyList<int> shape)
+    {
+        var (fanIn, fanOut) = Fans(shape);
+        return Uniform(Math.Sqrt(6.0 / (fanIn + fanOut)));
+    }
+
+    /// <summary>
+    /// PyTorch's fans of a weight [out, in, k...]: fan_in = in·∏k, fan_out = out·∏k. Needs at least 2 dimensions,
+    /// as PyTorch does (a bias has no fans).
+    /// </summary>
+    public static (int FanIn, int FanOut) Fans(IReadOnlyList<int> shape)
+    {
+        ArgumentNullException.ThrowIfNull(shape);
+        if (shape.Count < 2)
+        {
+            throw new ArgumentException($"Fan in and fan out need a weight of at least 2 dimensions, not [{string.Join(", ", shape)}]; " +
+                "use zeros, ones, uniform or normal for a 1-dimensional parameter.", nameof(shape));
+        }
+        var receptive = 1;
+        for (var i = 2; i < shape.Count; i++) receptive *= shape[i];
+        return (shape[1] * receptive, shape[0] * receptive);
+    }
+
     /// <summary>Fills <paramref name="values"/> with draws from <paramref name="random"/>.</summary>
     public void Fill(Span<float> values, Random random)
     {
@@ -54,6 +97,9 @@ public sealed record ParameterInit(ParameterInitKind Kind, double A, double B = 
                     var radius = Math.Sqrt(-2 * Math.Log(1 - random.NextDouble()));
                     values[i] = (float)(A + B * radius * Math.Cos(2 * Math.PI * random.NextDouble()));
                 }
+                break;
+            case ParameterInitKind.UniformRange:
+                for (var i = 0; i < values.Length; i++) values[i] = (float)(A + random.NextDouble() * (B - A));
                 break;
             default:
                 values.Fill((float)A);

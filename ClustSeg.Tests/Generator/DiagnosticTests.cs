@@ -36,6 +36,16 @@ public class DiagnosticTests
         { "CSEG2016", "model M(c: int = 4) {\n    fc[i in 0..2] = linear(c, c)\n    forward(x: [B, c]) -> y {\n        y = «fc(x)\n    }\n}\n" },
         { "CSEG2017", "model M(c: int = 4) {\n    «path = linear(c, c)\n    forward(x: [B, c]) -> y {\n        y = path(x)\n    }\n}\n" },
         { "CSEG2019", "model M(c: int = 4) {\n    forward(«x) -> y {\n        y = scale(x, factor: c)\n    }\n}\n" },
+        // Initialisation overrides
+        { "CSEG2020", "model M(c: int = 4) {\n    fc = linear(c, c, weight_init: «gaussian(0, 1))\n    forward(x: [B, c]) -> y {\n        y = fc(x)\n    }\n}\n" },
+        { "CSEG2021", "model M(c: int = 4) {\n    fc = linear(c, c, weight_init: «normal(0))\n    forward(x: [B, c]) -> y {\n        y = fc(x)\n    }\n}\n" },
+        { "CSEG2021", "model M(c: int = 4) {\n    fc = linear(c, c, bias_init: «zeros(1))\n    forward(x: [B, c]) -> y {\n        y = fc(x)\n    }\n}\n" },
+        { "CSEG2022", "model M(c: int = 4) {\n    fc = linear(c, c, «gain_init: ones)\n    forward(x: [B, c]) -> y {\n        y = fc(x)\n    }\n}\n" },
+        { "CSEG2022", "model M(c: int = 4) {\n    fc = linear(c, c, bias: false, «bias_init: zeros)\n    forward(x: [B, c]) -> y {\n        y = fc(x)\n    }\n}\n" },
+        { "CSEG2022", "block Blk(c: int) {\n    fc = linear(c, c)\n    forward(x) -> y {\n        y = fc(x)\n    }\n}\nmodel M(c: int = 4) {\n    blk = Blk(c, «weight_init: zeros)\n    forward(x: [B, c]) -> y {\n        y = blk(x)\n    }\n}\n" },
+        { "CSEG2010", "model M(c: int = 4) {\n    fc = linear(c, c, bias_init: «kaiming_normal)\n    forward(x: [B, c]) -> y {\n        y = fc(x)\n    }\n}\n" },
+        { "CSEG2010", "model M(c: int = 4) {\n    fc = linear(c, weight_init: zeros, «c)\n    forward(x: [B, c]) -> y {\n        y = fc(x)\n    }\n}\n" },
+        { "CSEG2007", "model M(c: int = 4) {\n    fc = linear(c, c, weight_init: uniform(0, «true))\n    forward(x: [B, c]) -> y {\n        y = fc(x)\n    }\n}\n" },
         // Shapes, found by elaborating the model with its parameter values
         { "CSEG3001", "model M(c: int = 4) {\n    fc = linear(c + 1, c)\n    forward(x: [B, c]) -> y {\n        y = «fc(x)\n    }\n}\n" },
         { "CSEG3002", "model M(c: int = 4) {\n    down = conv2d(c, c, kernel: 3, stride: 2, padding: 1)\n    forward(x: [B, c, 32*H, 32*W]) -> y {\n        y = «down(x) + x\n    }\n}\n" },
@@ -73,6 +83,15 @@ public class DiagnosticTests
         Assert.Equal(DiagnosticSeverity.Error, diagnostic.Severity);
         Assert.Equal("/specs/broken.cseg(2,10): error CSEG2002: Unknown layer or block 'lineer'; did you mean 'linear'?", diagnostic.ToString());
         Assert.Equal(new Microsoft.CodeAnalysis.Text.TextSpan(31, 6), diagnostic.Location.SourceSpan);
+    }
+
+    [Fact]
+    public void UnknownInitialisationSuggestsTheNearestRule()
+    {
+        var diagnostic = Assert.Single(Diagnose("model M(c: int = 4) {\n    fc = linear(c, c, weight_init: kaiming_norml)\n    forward(x: [B, c]) -> y {\n        y = fc(x)\n    }\n}\n"));
+
+        Assert.Equal("/specs/broken.cseg(2,36): error CSEG2020: Unknown initialisation 'kaiming_norml' (did you mean 'kaiming_normal'?); " +
+            "use default, zeros, ones, uniform(a, b), normal(mean, std), kaiming_normal or xavier_uniform", diagnostic.ToString());
     }
 
     [Fact]
