@@ -29,10 +29,16 @@ internal static class KernelCases
         yield return Matmul(g, g, g, false, false, 1, other);
         yield return Matmul(4096 / s, 256 / s, 256 / s, false, true, 1, native); // a linear layer over 4096 tokens
         yield return Matmul(g, g, 64, false, true, 8, native);                   // attention scores Q K^T, 8 heads
+        // The heads' mask logits (103 queries x 64 dims x a 64x64 stride-4 plane) and the two GEMMs of its backward.
+        yield return Matmul(103 / s, 4096 / s, 64 / s, false, false, 1, native);
+        yield return Matmul(103 / s, 64 / s, 4096 / s, false, true, 1, native);
+        yield return Matmul(64 / s, 4096 / s, 103 / s, true, false, 1, native);
         yield return Conv(1, channels, image, image, channels, 3, Conv2dGeometry.Square(1, 1), "forward");
         yield return Conv(1, channels, image, image, channels, 3, Conv2dGeometry.Square(1, 1), "backward_input");
         yield return Conv(1, channels, image, image, channels, 3, Conv2dGeometry.Square(1, 1), "backward_weight");
         yield return Conv(1, channels, image, image, 2 * channels, 3, Conv2dGeometry.Square(2, 1), "forward"); // stage transition
+        yield return Conv(1, channels, image, image, 2 * channels, 3, Conv2dGeometry.Square(2, 1), "backward_input");
+        yield return Conv(1, channels, image, image, 2 * channels, 3, Conv2dGeometry.Square(2, 1), "backward_weight");
         yield return Conv(2, 256 / s, 64 / s, 64 / s, channels, 1, Conv2dGeometry.Square(), "forward");
         yield return Conv(1, 2 * channels, image, image, 2 * channels, 3, Conv2dGeometry.Square(1, 1, 1, 2 * channels), "forward"); // depthwise
     }

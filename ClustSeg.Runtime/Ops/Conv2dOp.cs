@@ -80,7 +80,7 @@ public static class Conv2dOp
             else if (Conv2dVec4.Suits(recorder) && Conv2dVec4.FitsInputGradient(push))
                 Conv2dVec4.InputGradient(recorder, push, gradY, weight, gradX, accumulate);
             else
-                Dispatch(recorder, "conv2d_backward_input", 3, push, push.Height * push.Width, cg, push.Batch * push.Groups, accumulate,
+                Dispatch(recorder, "conv2d_backward_input", 3, push, InputGradientColumns(recorder, push), cg, push.Batch * push.Groups, accumulate,
                     Binding.Read(gradY), Binding.Read(weight), accumulate ? Binding.ReadWrite(gradX) : Binding.Write(gradX));
         }
         if (gradWeight is not null)
@@ -99,6 +99,17 @@ public static class Conv2dOp
             ShapeCheck.Exactly(Op, "gradBias", gradBias, (int)push.OutChannels);
             BiasGradient.Record(recorder, gradY, gradBias, (int)push.Batch, (int)push.OutChannels, (int)(push.OutHeight * push.OutWidth), accumulate);
         }
+    }
+
+    /// <summary>
+    /// Columns of conv2d_backward_input.comp: the input pixels in stride_h x stride_w phases, each phase padded to whole
+    /// workgroups so that a workgroup's pixels share the taps that can reach them.
+    /// </summary>
+    private static uint InputGradientColumns(CommandRecorder recorder, in Push f)
+    {
+        var perGroup = Gemm.LanesFor(recorder.Device.Info) * ColumnsPerLane;
+        var phasePixels = Groups.CeilDiv(f.Height, f.StrideH) * Groups.CeilDiv(f.Width, f.StrideW);
+        return f.StrideH * f.StrideW * Groups.CeilDiv(phasePixels, perGroup) * perGroup;
     }
 
     /// <summary>Rows (channels) are split over y; the host splits y past the dispatch limit.</summary>

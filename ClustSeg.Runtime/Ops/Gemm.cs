@@ -64,9 +64,8 @@ internal static class Gemm
         if (Resolve(device, path) == GemmPath.RegisterBlocked)
         {
             var lanes = (int)LanesFor(device.Info);
-            if (g.M % 4 == 0 && g.N % 4 == 0 && g.K % 4 == 0)
+            if (FitsVec4(g))
             {
-                // Every row and batch stride is then a whole number of vec4s (tensor offsets are 64-byte aligned).
                 rowsPerGroup = Vec4Rows;
                 kernel = device.GetKernel(new KernelSpec("matmul_blocked_vec4", 4, Marshal.SizeOf<Push>(),
                     (uint)lanes, SpecConstant.Bool(g.TransposeA), SpecConstant.Bool(g.TransposeB), Vec4Rows, Vec4ColumnGroups));
@@ -105,6 +104,17 @@ internal static class Gemm
                 Binding.Read(g.A), Binding.Read(g.B), Binding.Read(bias), g.Accumulate ? Binding.ReadWrite(g.C) : Binding.Write(g.C));
         }
     }
+
+    /// <summary>
+    /// Whether matmul_blocked_vec4.comp can run <paramref name="g"/>: every stride it loads along (the rows of stored A
+    /// and B, C's rows, the batch strides) must be a whole number of vec4s, tensor offsets being 64-byte aligned. M only
+    /// matters when A is stored [K, M]; K only where it is a row length (A not transposed, or B transposed), since the
+    /// kernel pads a ragged K with zero rows otherwise. Non-multiple-of-4 M and K are common (e.g. 103 queries of the
+    /// mask-logit product), and the scalar kernel is several times slower there.
+    /// </summary>
+    internal static bool FitsVec4(in Problem g) =>
+        g.N % 4 == 0 && (g.TransposeA ? g.M % 4 == 0 : g.K % 4 == 0) && (!g.TransposeB || g.K % 4 == 0) &&
+        g.BatchStrideA % 4 == 0 && g.BatchStrideB % 4 == 0;
 
     /// <summary>Lanes per workgroup of the register-blocked kernels: one subgroup, the SIMD width on CPU implementations.</summary>
     internal static uint LanesFor(DeviceInfo info) => info.SubgroupSize is > 0 and <= 128 ? info.SubgroupSize : DefaultLanes;

@@ -2,6 +2,10 @@
 // conv2d input gradient as an implicit GEMM per (image, group): rows are input channels, columns are input pixels,
 // the reduction runs over (output channel, kh, kw). An input pixel receives from output pixel (oh, ow) through tap
 // (kh, kw) when ih + pad - kh * dilation = oh * stride exactly. Blocked like conv2d.comp.
+// Columns are ordered phase-major: the workgroups of phase (rh, rw) take the input pixels ih = rh + a * stride_h,
+// iw = rw + b * stride_w (a < ceil(H / stride_h), b < ceil(W / stride_w)), so whether a tap's stride condition holds is
+// the same for the whole workgroup and the taps that cannot hit (3 in 4 at stride 2) are skipped without a load.
+// At stride 1 this is the plain row-major order. The host dispatches stride_h * stride_w * groups_per_phase groups.
 #include "common.glsl"
 #include "conv_params.glsl"
 
@@ -22,13 +26,22 @@ void main() {
     const uint c0 = (gl_WorkGroupID.y + p.row_group_base) * TM;
     const uint plane = p.height * p.width, out_plane = p.out_height * p.out_width, taps = p.kernel_h * p.kernel_w;
 
-    uint pix[TN];
+    const uint phase_h = (p.height + p.stride_h - 1) / p.stride_h, phase_w = (p.width + p.stride_w - 1) / p.stride_w;
+    const uint phase_plane = phase_h * phase_w;
+    const uint groups_per_phase = (phase_plane + lanes * TN - 1) / (lanes * TN);
+    const uint phase = gl_WorkGroupID.x / groups_per_phase;
+    const uint rh = phase / p.stride_w, rw = phase % p.stride_w;
+    const uint first = (gl_WorkGroupID.x % groups_per_phase) * lanes * TN;
+
+    uint pix[TN];    // input pixel, or plane when the column is past this phase's pixels or the image
     int th0[TN], tw0[TN];
     for (uint j = 0; j < TN; j++) {
-        pix[j] = gl_WorkGroupID.x * lanes * TN + j * lanes + lane;
-        const uint q = min(pix[j], plane - 1);
-        th0[j] = int(q / p.width) + int(p.pad_h);
-        tw0[j] = int(q % p.width) + int(p.pad_w);
+        const uint within = first + j * lanes + lane;
+        const uint ih = rh + (within / phase_w) * p.stride_h, iw = rw + (within % phase_w) * p.stride_w;
+        const bool inside = within < phase_plane && ih < p.height && iw < p.width;
+        pix[j] = inside ? ih * p.width + iw : plane;
+        th0[j] = int(inside ? ih : rh) + int(p.pad_h);
+        tw0[j] = int(inside ? iw : rw) + int(p.pad_w);
     }
     uint w_at[TM];
     for (uint i = 0; i < TM; i++) w_at[i] = (g * og * cg + min(c0 + i, cg - 1)) * taps;
@@ -40,6 +53,9 @@ void main() {
 
     for (uint kh = 0; kh < p.kernel_h; kh++)
     for (uint kw = 0; kw < p.kernel_w; kw++) {
+        // Uniform: every column of this workgroup has the same (ih + pad) mod stride.
+        if ((rh + p.pad_h + p.stride_h * p.kernel_h * p.dilation_h - kh * p.dilation_h) % p.stride_h != 0 ||
+            (rw + p.pad_w + p.stride_w * p.kernel_w * p.dilation_w - kw * p.dilation_w) % p.stride_w != 0) continue;
         uint offset[TN];
         bool hit[TN];
         for (uint j = 0; j < TN; j++) {

@@ -1,5 +1,6 @@
 #version 450
-// Batched GEMM for CPU implementations when M, N and K are multiples of 4: matmul_blocked.comp with every load a
+// Batched GEMM for CPU implementations when every row and batch stride it loads along is a multiple of 4 (N always,
+// K unless A is transposed and B is not, M only when A is transposed; Gemm.FitsVec4): matmul_blocked.comp with every load a
 // 16-byte vec4. llvmpipe (Mesa 22) turns each storage-buffer load into a loop over the SIMD lanes with a bounds check
 // per component, so a kernel pays per load instruction, not per byte: about 90 cycles for a uniform vec4 and 180 for a
 // per-lane vec4 on this machine, against a few for the 8-wide FMAs (BENCHMARKS.md). So tiles are large even though
@@ -45,9 +46,12 @@ void main() {
             vec4 a_rows[TM]; // a_rows[i][q] = op(A)(row0 + i, k + q)
             if (TRANS_A) {
                 for (uint q = 0; q < 4; q++) {
-                    const uint at = base_a + (k + q) * p.lda;
+                    // With A transposed and B not, K indexes rows only, so the host allows a K that is not a multiple
+                    // of 4: the rows past K read row K - 1 and count as zero.
+                    const bool live = k + q < p.K;
+                    const uint at = base_a + min(k + q, p.K - 1) * p.lda;
                     for (uint t = 0; t < TM / 4; t++) {
-                        const vec4 v = a4[(at + min(row0 + 4 * t, last_row4)) / 4];
+                        const vec4 v = live ? a4[(at + min(row0 + 4 * t, last_row4)) / 4] : vec4(0.0);
                         for (uint e = 0; e < 4; e++) a_rows[4 * t + e][q] = v[e];
                     }
                 }
@@ -62,7 +66,7 @@ void main() {
                         for (uint j = 0; j < 4; j++) acc[i][h][j] += dot(a_rows[i], b_cols[j]);
                 } else {
                     vec4 b_rows[4]; // b_rows[q][j] = op(B)(k + q, col[h] + j)
-                    for (uint q = 0; q < 4; q++) b_rows[q] = b4[(base_b + (k + q) * p.ldb + col[h]) / 4];
+                    for (uint q = 0; q < 4; q++) b_rows[q] = b4[(base_b + min(k + q, p.K - 1) * p.ldb + col[h]) / 4];
                     for (uint i = 0; i < TM; i++)
                         acc[i][h] = fma(vec4(a_rows[i].x), b_rows[0], fma(vec4(a_rows[i].y), b_rows[1],
                                     fma(vec4(a_rows[i].z), b_rows[2], fma(vec4(a_rows[i].w), b_rows[3], acc[i][h]))));

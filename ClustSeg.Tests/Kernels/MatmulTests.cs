@@ -98,9 +98,24 @@ public sealed class MatmulTests(VulkanFixture fixture) : VulkanTest(fixture)
     /// <summary>Multiples of 4 in M, N and K take the vec4 register-blocked kernel; 20 and 36 cut its 16 x 128 tiles.</summary>
     [Theory]
     [MemberData(nameof(AlignedLayouts))]
-    public void Vec4KernelMatchesReference(bool transposeA, bool transposeB, bool batchedA, bool batchedB)
+    public void Vec4KernelMatchesReference(bool transposeA, bool transposeB, bool batchedA, bool batchedB) =>
+        AssertVec4MatchesReference(new Case(2, 20, 36, 12, transposeA, transposeB, batchedA, batchedB));
+
+    /// <summary>
+    /// A ragged M (13) still takes the vec4 kernel when A is not transposed, and a ragged K (13) when A is transposed and
+    /// B is not (zero-padded in the kernel); the backward GEMMs of these cases hit both forms again.
+    /// </summary>
+    [Theory]
+    [InlineData(13, 12, false, false, true, false)]
+    [InlineData(13, 12, false, true, false, true)]
+    [InlineData(12, 13, true, false, true, true)]
+    [InlineData(12, 13, true, false, false, true)]
+    public void Vec4KernelTakesRaggedRowsAndDepth(int m, int k, bool transposeA, bool transposeB, bool batchedA, bool batchedB) =>
+        AssertVec4MatchesReference(new Case(2, m, 36, k, transposeA, transposeB, batchedA, batchedB));
+
+    private void AssertVec4MatchesReference(Case s)
     {
-        var s = new Case(2, 20, 36, 12, transposeA, transposeB, batchedA, batchedB);
+        var (transposeA, transposeB) = (s.TransposeA, s.TransposeB);
         var a = Numerics.RoundToFloat(Numerics.Random(Count(s.ShapeA), 40));
         var b = Numerics.RoundToFloat(Numerics.Random(Count(s.ShapeB), 41));
         var bias = Numerics.RoundToFloat(Numerics.Random(s.N, 42));
@@ -113,6 +128,8 @@ public sealed class MatmulTests(VulkanFixture fixture) : VulkanTest(fixture)
         {
             var ta = Device.Upload("a", a, s.ShapeA);
             var tb = Device.Upload("b", b, s.ShapeB);
+            Assert.True(Gemm.FitsVec4(new Gemm.Problem(ta, transposeA, 0, tb, transposeB, 0, c, null, s.M, s.N, s.K, 1, 1, false)),
+                "the case must exercise matmul_blocked_vec4");
             recorder.Matmul(ta, tb, c, transposeA, transposeB, Device.Upload("bias", bias, s.N), path: GemmPath.RegisterBlocked);
             recorder.MatmulBackward(ta, tb, Device.Upload("gradC", gradC, s.ShapeC), da, db, null, transposeA, transposeB, path: GemmPath.RegisterBlocked);
             recorder.Submit();
