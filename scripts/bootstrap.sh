@@ -6,7 +6,9 @@ set -euo pipefail
 
 need_apt=()
 command -v glslc >/dev/null 2>&1 || need_apt+=(glslc)
-{ /sbin/ldconfig -p 2>/dev/null || ldconfig -p 2>/dev/null; } | grep -q 'libvulkan\.so\.1' || need_apt+=(libvulkan1)
+# Read the linker cache into a variable first: `ldconfig -p | grep -q` fails under pipefail when grep exits early.
+libraries=$(/sbin/ldconfig -p 2>/dev/null || ldconfig -p 2>/dev/null || true)
+grep -q 'libvulkan\.so\.1' <<<"$libraries" || need_apt+=(libvulkan1)
 # A driver: any ICD manifest will do; lavapipe (mesa-vulkan-drivers) works everywhere.
 has_file() { for f in "$@"; do [ -e "$f" ] && return 0; done; return 1; }
 has_file /usr/share/vulkan/icd.d/*.json /etc/vulkan/icd.d/*.json || need_apt+=(mesa-vulkan-drivers)
