@@ -79,10 +79,10 @@ public sealed class PipelineCacheFile
     /// <summary>Writes the payload atomically (temporary file, then rename); failures are ignored, the cache is optional.</summary>
     public bool Save(ReadOnlySpan<byte> payload)
     {
+        var temp = Path + "." + Guid.NewGuid().ToString("N") + ".tmp"; // unique even for two devices in one process
         try
         {
             Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
-            var temp = Path + "." + Environment.ProcessId + ".tmp";
             using (var stream = File.Create(temp))
             {
                 stream.Write(HeaderBytes());
@@ -95,6 +95,10 @@ public sealed class PipelineCacheFile
         }
         catch (IOException) { return false; }
         catch (UnauthorizedAccessException) { return false; }
+        finally
+        {
+            try { File.Delete(temp); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        }
     }
 
     private byte[] HeaderBytes()

@@ -62,7 +62,10 @@ public sealed unsafe partial class CommandRecorder
                     QueryResultFlags.Result64Bit | QueryResultFlags.ResultWaitBit), "vkGetQueryPoolResults");
             for (var i = 0; i < inBuffer; i++, index++)
             {
-                var ticks = stamps[2 * i + 1] - stamps[2 * i];
+                // Only the low TimestampValidBits bits count; masking the difference handles a counter that wrapped.
+                var bits = _device.Info.TimestampValidBits;
+                var mask = bits >= 64 ? ulong.MaxValue : (1UL << (int)bits) - 1;
+                var ticks = (stamps[2 * i + 1] - stamps[2 * i]) & mask;
                 _timings.Add(new DispatchTiming(_timed[index].Label, _timed[index].Kernel, ticks * (double)_device.Info.TimestampPeriodNs / 1e6,
                     _timed[index].Output));
             }

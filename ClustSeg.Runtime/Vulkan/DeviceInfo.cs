@@ -63,6 +63,8 @@ public sealed record DeviceInfo
     public bool CooperativeMatrix { get; init; }
     /// <summary>Whether compute queues support timestamp queries.</summary>
     public bool Timestamps { get; init; }
+    /// <summary>Meaningful low bits of a timestamp on the compute queue (differences wrap at this width).</summary>
+    public uint TimestampValidBits { get; init; }
     /// <summary>Nanoseconds per timestamp tick.</summary>
     public float TimestampPeriodNs { get; init; }
     /// <summary>Largest range of one storage-buffer binding.</summary>

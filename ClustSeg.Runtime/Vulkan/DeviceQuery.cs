@@ -98,6 +98,7 @@ internal static unsafe class DeviceQuery
             Int8 = hasFloat16Int8 && f16.ShaderInt8,
             CooperativeMatrix = extensions.Contains("VK_KHR_cooperative_matrix") || extensions.Contains("VK_NV_cooperative_matrix"),
             Timestamps = family != uint.MaxValue && timestampBits > 0 && p.Limits.TimestampPeriod > 0,
+            TimestampValidBits = timestampBits,
             TimestampPeriodNs = p.Limits.TimestampPeriod,
             MaxStorageBufferRange = p.Limits.MaxStorageBufferRange,
             MaxMemoryAllocationSize = MaxAllocation(vk, device),
