@@ -171,36 +171,7 @@ public sealed class MaskInferenceWriter
         }).ToList();
     }
 
-    private void WritePanopticJson(string path) =>
-        AtomicFile.Write(path, stream =>
-        {
-            using var json = new Utf8JsonWriter(stream, CocoJsonWriter.Options);
-            json.WriteStartObject();
-            CocoJsonWriter.WriteImages(json, _panoptic.Select(p => p.Image));
-            CocoJsonWriter.WriteCategories(json, _categories);
-            json.WriteStartArray("annotations");
-            foreach (var (image, fileName, segments) in _panoptic)
-            {
-                json.WriteStartObject();
-                json.WriteNumber("image_id", image.Id);
-                json.WriteString("file_name", fileName);
-                json.WriteStartArray("segments_info");
-                foreach (var s in segments)
-                {
-                    json.WriteStartObject();
-                    json.WriteNumber("id", s.Id);
-                    json.WriteNumber("category_id", s.CategoryId);
-                    json.WriteNumber("iscrowd", 0);
-                    json.WriteNumber("area", s.Area);
-                    CocoJsonWriter.WriteNumbers(json, "bbox", s.Bbox!);
-                    json.WriteEndObject();
-                }
-                json.WriteEndArray();
-                json.WriteEndObject();
-            }
-            json.WriteEndArray();
-            json.WriteEndObject();
-        });
+    private void WritePanopticJson(string path) => CocoJsonWriter.WritePanopticJson(path, _categories, _panoptic);
 
     private static void Save(string path, RgbImage image) => PngEncoder.Write(path, PngImage.FromRgb8(image.Width, image.Height, image.Pixels));
 }

@@ -69,4 +69,40 @@ internal static class CocoJsonWriter
         foreach (var v in values) json.WriteNumberValue(v);
         json.WriteEndArray();
     }
+
+    /// <summary>
+    /// Writes a COCO panoptic JSON (images, categories, annotations with segments_info) atomically; both the dataset
+    /// writer and inference use it, so their files cannot drift apart.
+    /// </summary>
+    public static void WritePanopticJson(string path, IEnumerable<CocoCategory> categories,
+        IReadOnlyList<(CocoImageInfo Image, string FileName, List<PanopticSegmentInfo> Segments)> annotations) =>
+        AtomicFile.Write(path, stream =>
+        {
+            using var json = new Utf8JsonWriter(stream, Options);
+            json.WriteStartObject();
+            WriteImages(json, annotations.Select(a => a.Image));
+            WriteCategories(json, categories);
+            json.WriteStartArray("annotations");
+            foreach (var (image, fileName, segments) in annotations)
+            {
+                json.WriteStartObject();
+                json.WriteNumber("image_id", image.Id);
+                json.WriteString("file_name", fileName);
+                json.WriteStartArray("segments_info");
+                foreach (var segment in segments)
+                {
+                    json.WriteStartObject();
+                    json.WriteNumber("id", segment.Id);
+                    json.WriteNumber("category_id", segment.CategoryId);
+                    json.WriteNumber("iscrowd", segment.IsCrowd ? 1 : 0);
+                    json.WriteNumber("area", segment.Area);
+                    WriteNumbers(json, "bbox", segment.Bbox!);
+                    json.WriteEndObject();
+                }
+                json.WriteEndArray();
+                json.WriteEndObject();
+            }
+            json.WriteEndArray();
+            json.WriteEndObject();
+        });
 }

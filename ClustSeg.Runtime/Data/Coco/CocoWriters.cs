@@ -77,35 +77,7 @@ public static class CocoWriters
             Imaging.Png.PngEncoder.Write(Path.Combine(pngFolder, fileName), map.ToPng());
             annotations.Add((image, fileName, infos));
         }
-        AtomicFile.Write(jsonPath, stream =>
-        {
-            using var json = new Utf8JsonWriter(stream, CocoJsonWriter.Options);
-            json.WriteStartObject();
-            CocoJsonWriter.WriteImages(json, imageList.Select(i => i.Image));
-            CocoJsonWriter.WriteCategories(json, categories);
-            json.WriteStartArray("annotations");
-            foreach (var (image, fileName, infos) in annotations)
-            {
-                json.WriteStartObject();
-                json.WriteNumber("image_id", image.Id);
-                json.WriteString("file_name", fileName);
-                json.WriteStartArray("segments_info");
-                foreach (var s in infos)
-                {
-                    json.WriteStartObject();
-                    json.WriteNumber("id", s.Id);
-                    json.WriteNumber("category_id", s.CategoryId);
-                    json.WriteNumber("iscrowd", s.IsCrowd ? 1 : 0);
-                    json.WriteNumber("area", s.Area);
-                    CocoJsonWriter.WriteNumbers(json, "bbox", s.Bbox!);
-                    json.WriteEndObject();
-                }
-                json.WriteEndArray();
-                json.WriteEndObject();
-            }
-            json.WriteEndArray();
-            json.WriteEndObject();
-        });
+        CocoJsonWriter.WritePanopticJson(jsonPath, categories, annotations);
     }
 
     private static List<PanopticSegmentInfo> SegmentInfos(CocoImageInfo image, PanopticSegmentMap map, IReadOnlyList<(int Id, int CategoryId, bool IsCrowd)> segments)
