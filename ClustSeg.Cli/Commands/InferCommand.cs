@@ -145,7 +145,7 @@ internal static class InferCommand
                     SuperpixelOutputs.WriteLabelPng(Path.Combine(outDir, stem + ".png"), result.Labels);
                     SuperpixelOutputs.WriteBoundaryPng(Path.Combine(outDir, stem + "_boundaries.png"), image, result.Labels);
                     if (parse.GetValue(Csv)) SuperpixelOutputs.WriteCsv(Path.Combine(outDir, stem + ".csv"), result.Labels);
-                    output.WriteLine($"{file}: {result.Count} superpixels ({image.Width}x{image.Height}, grid {result.Grid.Rows}x{result.Grid.Cols}) in {result.Elapsed.TotalMilliseconds:0} ms");
+                    output.WriteLine($"{ImageInputs.DisplayName(file)}: {result.Count} superpixels ({image.Width}x{image.Height}, grid {result.Grid.Rows}x{result.Grid.Cols}) in {result.Elapsed.TotalMilliseconds:0} ms");
                 }
                 catch (Exception e) when (e is ClustSegException or IOException or InvalidDataException or FormatException or ArgumentException)
                 {

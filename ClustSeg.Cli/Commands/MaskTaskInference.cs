@@ -64,7 +64,7 @@ internal static class MaskTaskInference
                         try
                         {
                             var summary = writer.Add(index + 1, Path.GetFileNameWithoutExtension(file), Path.GetFileName(file), image, predictions[j]);
-                            output.WriteLine($"{file}: {task.Name()}, {summary} ({image.Width}x{image.Height}), model {perImage:0} ms");
+                            output.WriteLine($"{ImageInputs.DisplayName(file)}: {task.Name()}, {summary} ({image.Width}x{image.Height}), model {perImage:0} ms");
                         }
                         catch (Exception e) when (IsPerImage(e))
                         {

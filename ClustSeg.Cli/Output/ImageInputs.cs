@@ -11,6 +11,9 @@ internal static class ImageInputs
     /// <summary>Stands for the picture embedded in the CLI in an input list.</summary>
     public const string BundledSample = "<bundled>/sample.png";
 
+    /// <summary>How an input is named in messages.</summary>
+    public static string DisplayName(string file) => file == BundledSample ? "bundled sample picture" : file;
+
     /// <summary>Loads an input, the bundled sample included.</summary>
     public static RgbImage Load(string file)
     {
