@@ -49,8 +49,22 @@ case "$(uname -s)" in
     ;;
 esac
 
-if ! command -v dotnet >/dev/null 2>&1 || ! dotnet --list-sdks 2>/dev/null | grep -q '^10\.'; then
+has_dotnet10() {
+  command -v dotnet >/dev/null 2>&1 || return 1
+  local sdks
+  sdks=$(dotnet --list-sdks 2>/dev/null || true)
+  grep -q '^10\.' <<<"$sdks"
+}
+if ! has_dotnet10; then
+  # Ubuntu (22.04 and later) packages the SDK itself; elsewhere Microsoft's feed or installer is needed.
+  if command -v apt-get >/dev/null 2>&1 && apt-cache policy dotnet-sdk-10.0 2>/dev/null | grep -q 'Candidate: [0-9]'; then
+    sudo_cmd=""; [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1 && sudo_cmd="sudo"
+    echo "Installing dotnet-sdk-10.0 with apt-get..." >&2
+    DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq dotnet-sdk-10.0 >&2 || true
+  fi
+fi
+if ! has_dotnet10; then
   echo "ClustSeg needs the .NET 10 SDK: https://dotnet.microsoft.com/download/dotnet/10.0" \
-       "(Debian/Ubuntu: Microsoft's package feed, or the dotnet-install.sh script)." >&2
+       "(Debian: Microsoft's package feed, or the dotnet-install.sh script; Ubuntu: sudo apt-get install dotnet-sdk-10.0)." >&2
   exit 1
 fi
