@@ -4,16 +4,25 @@ using static ClustSeg.Runtime.Nn.Layers.LayerSupport;
 
 namespace ClustSeg.Runtime.Nn.Layers;
 
-/// <summary><c>relu</c>: <c>max(x, 0)</c>.</summary>
-public sealed class ReLU : UnaryPrimitive
+/// <summary>
+/// An element-wise activation whose backward reads the forward input: records the kernel, keeps the input, and on
+/// backward records the matching gradient kernel.
+/// </summary>
+public abstract class InputActivation : UnaryPrimitive
 {
+    private protected abstract string Suffix { get; }
+
+    private protected abstract void RecordForward(ModuleContext context, Tensor input, Tensor output);
+
+    private protected abstract void RecordBackward(ModuleContext context, Tensor input, Tensor outputGradient, Tensor inputGradient);
+
     /// <inheritdoc />
     public override Tensor Forward(ModuleContext context, Tensor input)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(input);
-        var output = ScratchLike(context, Path + ".relu", input);
-        context.Recorder.Relu(input, output);
+        var output = ScratchLike(context, Path + "." + Suffix, input);
+        RecordForward(context, input, output);
         SaveForBackward(context, input);
         return output;
     }
@@ -24,36 +33,34 @@ public sealed class ReLU : UnaryPrimitive
         ArgumentNullException.ThrowIfNull(context);
         var input = RestoreForBackward<Tensor>();
         if (outputGradient is null) return null;
-        var inputGradient = ScratchLike(context, Path + ".relu.dx", input);
-        context.Recorder.ReluBackward(input, outputGradient, inputGradient);
+        var inputGradient = ScratchLike(context, Path + "." + Suffix + ".dx", input);
+        RecordBackward(context, input, outputGradient, inputGradient);
         return inputGradient;
     }
 }
 
-/// <summary><c>gelu</c>: GELU with the exact normal CDF, <c>x Φ(x)</c> (PyTorch's default).</summary>
-public sealed class Gelu : UnaryPrimitive
+/// <summary><c>relu</c>: <c>max(x, 0)</c>.</summary>
+public sealed class ReLU : InputActivation
 {
-    /// <inheritdoc />
-    public override Tensor Forward(ModuleContext context, Tensor input)
-    {
-        ArgumentNullException.ThrowIfNull(context);
-        ArgumentNullException.ThrowIfNull(input);
-        var output = ScratchLike(context, Path + ".gelu", input);
-        context.Recorder.Gelu(input, output);
-        SaveForBackward(context, input);
-        return output;
-    }
+    private protected override string Suffix => "relu";
 
-    /// <inheritdoc />
-    public override Tensor? Backward(ModuleContext context, Tensor? outputGradient)
-    {
-        ArgumentNullException.ThrowIfNull(context);
-        var input = RestoreForBackward<Tensor>();
-        if (outputGradient is null) return null;
-        var inputGradient = ScratchLike(context, Path + ".gelu.dx", input);
+    private protected override void RecordForward(ModuleContext context, Tensor input, Tensor output) =>
+        context.Recorder.Relu(input, output);
+
+    private protected override void RecordBackward(ModuleContext context, Tensor input, Tensor outputGradient, Tensor inputGradient) =>
+        context.Recorder.ReluBackward(input, outputGradient, inputGradient);
+}
+
+/// <summary><c>gelu</c>: GELU with the exact normal CDF, <c>x Φ(x)</c> (PyTorch's default).</summary>
+public sealed class Gelu : InputActivation
+{
+    private protected override string Suffix => "gelu";
+
+    private protected override void RecordForward(ModuleContext context, Tensor input, Tensor output) =>
+        context.Recorder.Gelu(input, output);
+
+    private protected override void RecordBackward(ModuleContext context, Tensor input, Tensor outputGradient, Tensor inputGradient) =>
         context.Recorder.GeluBackward(input, outputGradient, inputGradient);
-        return inputGradient;
-    }
 }
 
 /// <summary><c>scale</c>: <c>x · factor</c> (also written <c>x * 0.5</c>).</summary>
