@@ -6,7 +6,7 @@ using ClustSeg.Runtime.Vulkan;
 namespace ClustSeg.Runtime.Training;
 
 /// <summary>
-/// One training problem: a model and its loss. <see cref="TrainingLoop{TBatch}"/> owns everything around it (the
+/// One training problem: a model and its loss. the training loop owns everything around it (the
 /// optimizer, the learning-rate schedule, clipping, checkpoints, logging, resuming), so a task only says how a batch
 /// becomes gradients.
 /// </summary>
