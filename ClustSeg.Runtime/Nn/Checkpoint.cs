@@ -7,6 +7,12 @@ namespace ClustSeg.Runtime.Nn;
 /// <summary>Saves and loads a model's parameters and buffers as a safetensors file named by their dotted paths.</summary>
 public static class Checkpoint
 {
+    /// <summary>
+    /// Names starting with this hold training state (optimizer moments) in a training checkpoint; loading a model skips
+    /// them, so a training checkpoint also works wherever a model checkpoint does.
+    /// </summary>
+    public const string TrainingStatePrefix = "optimizer.";
+
     /// <summary>The metadata keys clustseg.md fixes: model, task, class_names, thing_ids, spec_sha256.</summary>
     public static Dictionary<string, string> Metadata(string model, string task, IReadOnlyList<string> classNames, IReadOnlyList<int> thingIds, string specSha256) => new()
     {
@@ -44,11 +50,12 @@ public static class Checkpoint
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(file);
-        var found = file.Tensors.ToDictionary(t => t.Name, StringComparer.Ordinal);
+        var modelTensors = file.Tensors.Where(t => !t.Name.StartsWith(TrainingStatePrefix, StringComparison.Ordinal)).ToList();
+        var found = modelTensors.ToDictionary(t => t.Name, StringComparer.Ordinal);
         var expected = model.StateTensors().ToList();
         var missing = expected.Where(t => !found.ContainsKey(t.Path)).Select(t => t.Path).ToList();
         var names = new HashSet<string>(expected.Select(t => t.Path), StringComparer.Ordinal);
-        var unexpected = file.Tensors.Where(t => !names.Contains(t.Name)).Select(t => t.Name).ToList();
+        var unexpected = modelTensors.Where(t => !names.Contains(t.Name)).Select(t => t.Name).ToList();
         var wrongShapes = expected
             .Where(t => found.TryGetValue(t.Path, out var f) && !f.Shape.SequenceEqual(t.Shape))
             .Select(t => $"{t.Path}: expected [{string.Join(", ", t.Shape)}], found {found[t.Path].ShapeText}")

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace ClustSeg.Runtime.Training;
 
 /// <summary>
@@ -14,5 +16,13 @@ namespace ClustSeg.Runtime.Training;
 /// <param name="ImagesPerSecond">Training throughput over the recent steps.</param>
 /// <param name="ElapsedSeconds">Training wall time so far, summed over resumed runs.</param>
 /// <param name="Time">When the step finished (UTC).</param>
-public sealed record TrainingLogRecord(int Step, double Epoch, double LearningRate, double Loss, IReadOnlyDictionary<string, double> Losses,
-    double GradientNorm, double ImagesPerSecond, double ElapsedSeconds, DateTimeOffset Time);
+public sealed record TrainingLogRecord(
+    [property: JsonPropertyName("step")] int Step,
+    [property: JsonPropertyName("epoch")] double Epoch,
+    [property: JsonPropertyName("lr")] double LearningRate,
+    [property: JsonPropertyName("loss")] double Loss,
+    [property: JsonPropertyName("losses")] IReadOnlyDictionary<string, double> Losses,
+    [property: JsonPropertyName("grad_norm")] double GradientNorm,
+    [property: JsonPropertyName("images_per_second")] double ImagesPerSecond,
+    [property: JsonPropertyName("elapsed_seconds")] double ElapsedSeconds,
+    [property: JsonPropertyName("time")] DateTimeOffset Time);

@@ -1,3 +1,5 @@
+using ClustSeg.Runtime.Training;
+
 namespace ClustSeg.Runtime.Data.Training;
 
 /// <summary>
@@ -6,7 +8,7 @@ namespace ClustSeg.Runtime.Data.Training;
 /// collated. With prefetching on, the next batch is prepared on the thread pool while the caller trains on the
 /// current one.
 /// </summary>
-public sealed class TrainingDataLoader
+public sealed class TrainingDataLoader : ITrainingBatchSource<TrainingBatch>
 {
     private readonly TrainingDataset _dataset;
     private readonly TrainingAugmentation _augmentation;
@@ -38,6 +40,12 @@ public sealed class TrainingDataLoader
 
     /// <summary>The position after the last batch returned; save it to resume.</summary>
     public TrainingDataCursor Cursor { get; private set; }
+
+    /// <inheritdoc />
+    public int SamplesPerEpoch => _dataset.Count;
+
+    /// <inheritdoc />
+    public TrainingBatch Next() => NextBatch();
 
     /// <summary>Loads, augments (in parallel) and collates the next batch, then advances <see cref="Cursor"/>.</summary>
     /// <exception cref="DataFileException">A sample's files are broken (run <see cref="TrainingDataset.Validate"/> first).</exception>

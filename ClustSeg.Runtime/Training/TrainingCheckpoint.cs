@@ -1,0 +1,50 @@
+using ClustSeg.Runtime.Nn;
+using ClustSeg.Runtime.Nn.Safetensors;
+using ClustSeg.Runtime.Vulkan;
+
+namespace ClustSeg.Runtime.Training;
+
+/// <summary>
+/// A training checkpoint: the model's parameters and buffers under their usual names (so inference and evaluation load
+/// it like any model checkpoint), the optimizer moments under <see cref="Checkpoint.TrainingStatePrefix"/>, the
+/// objective's model metadata, and the <see cref="TrainingState"/>. Written atomically: a crash leaves the previous
+/// checkpoint intact.
+/// </summary>
+public static class TrainingCheckpoint
+{
+    /// <summary>Downloads model and optimizer state and writes them with <paramref name="state"/> to <paramref name="path"/>.</summary>
+    public static void Save(string path, GpuDevice device, Module model, AdamWOptimizer optimizer, IReadOnlyDictionary<string, string> modelMetadata, TrainingState state)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(optimizer);
+        ArgumentNullException.ThrowIfNull(modelMetadata);
+        ArgumentNullException.ThrowIfNull(state);
+        var metadata = new Dictionary<string, string>(modelMetadata) { [TrainingState.MetadataKey] = state.ToJson() };
+        var tensors = model.StateTensors()
+            .Select(t => new SafetensorsTensor(t.Path, t.Shape.ToArray(), device.Download<float>(t.Value)))
+            .Concat(optimizer.StateTensors(device));
+        SafetensorsFile.Write(path, tensors, metadata);
+    }
+
+    /// <summary>Reads the training state of a checkpoint without a device (to rebuild the run's settings before loading).</summary>
+    public static TrainingState ReadState(string path) => TrainingState.FromMetadata(SafetensorsFile.Read(path).Metadata, path);
+
+    /// <summary>
+    /// Loads a training checkpoint into an allocated <paramref name="model"/> and <paramref name="optimizer"/>;
+    /// returns where the run stands.
+    /// </summary>
+    /// <exception cref="Errors.ClustSegException">The file is not a training checkpoint of this model.</exception>
+    public static TrainingState Load(string path, GpuDevice device, Module model, AdamWOptimizer optimizer)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(optimizer);
+        var file = SafetensorsFile.Read(path);
+        var state = TrainingState.FromMetadata(file.Metadata, path);
+        var byName = Checkpoint.Verify(model, file, path);
+        foreach (var tensor in model.StateTensors()) device.Upload<float>(tensor.Value, byName[tensor.Path].Data);
+        optimizer.LoadState(device, file.Tensors.ToDictionary(t => t.Name, StringComparer.Ordinal), path);
+        return state;
+    }
+}
