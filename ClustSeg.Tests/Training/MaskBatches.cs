@@ -31,8 +31,8 @@ internal static class MaskBatches
         ],
     ];
 
-    /// <summary>A batch of the first <paramref name="count"/> scenes; rows 60..63 of image 0 are void (255).</summary>
-    public static TrainingBatch Make(int count, int imageSeed = 1)
+    /// <summary>A batch of <paramref name="count"/> scenes from <paramref name="first"/> on; rows 60..63 of scene 0 are void (255).</summary>
+    public static TrainingBatch Make(int count, int imageSeed = 1, int first = 0)
     {
         const int plane = Size * Size;
         var labels = new byte[count * plane];
@@ -41,12 +41,12 @@ internal static class MaskBatches
         {
             var owner = new int[plane];
             Array.Fill(owner, -1);
-            var scene = Scenes[n];
+            var scene = Scenes[first + n];
             for (var r = 0; r < scene.Length; r++)
                 for (var y = scene[r].Y0; y < scene[r].Y1; y++)
                     for (var x = scene[r].X0; x < scene[r].X1; x++)
                         owner[y * Size + x] = r;
-            if (n == 0)
+            if (first + n == 0)
                 for (var i = 60 * Size; i < plane; i++) owner[i] = -1;
             var list = new List<TrainingInstance>();
             for (var r = 0; r < scene.Length; r++)
