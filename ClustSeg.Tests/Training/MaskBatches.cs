@@ -18,7 +18,7 @@ internal static class MaskBatches
     public static readonly string[] ClassNames = ["thing0", "thing1", "stuff0", "stuff1"];
     public const int Things = 2;
 
-    /// <summary>Image 0 has both stuff classes, three things and a crowd; image 1 only stuff0 and two things.</summary>
+    /// <summary>Scene 0 has both stuff classes, three things and a crowd; scene 1 only stuff0 and two things; scene 2 only stuff1.</summary>
     public static readonly TestRegion[][] Scenes =
     [
         [
@@ -28,6 +28,9 @@ internal static class MaskBatches
         [
             new(2, false, 0, 0, Size, Size),
             new(1, false, 3, 3, 30, 31), new(0, false, 35, 22, 61, 50),
+        ],
+        [
+            new(3, false, 0, 0, Size, Size),
         ],
     ];
 

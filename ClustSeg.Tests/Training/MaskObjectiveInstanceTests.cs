@@ -1,4 +1,5 @@
 using ClustSeg.Runtime.Models;
+using ClustSeg.Runtime.Nn;
 using ClustSeg.Runtime.Training.Losses;
 using ClustSeg.Tests.Models;
 using ClustSeg.Tests.Support;
@@ -46,6 +47,31 @@ public sealed class MaskObjectiveInstanceTests(VulkanFixture fixture) : VulkanTe
         Assert.Equal(ce, terms["class_ce"].Value, ce * 1e-5);
         Assert.Equal(bce, terms["mask_bce"].Value, bce * 1e-5);
         Assert.Equal(dice, terms["dice"].Value, dice * 1e-5);
+        ModelRun.Release(Device, model);
+    }
+
+    [Fact]
+    public void AnImageWithoutThingsTrainsNoObjectOnlyAndNeedsNoMidStepSubmit()
+    {
+        var model = new ClustSegModel(ClustSegVariant.Tiny, ClustSegTask.Instance, MaskBatches.ClassNames.Take(MaskBatches.Things).ToArray(), MaskBatches.Things);
+        model.Initialize(Device, seed: 17);
+        var objective = new MaskObjective(model);
+        var batch = MaskBatches.Make(1, first: 2);
+        Device.Scratch.Reset();
+        using var recorder = Device.BeginRecording();
+        ModuleState.ZeroGradients(model.Module, recorder);
+        var step = objective.RecordStep(Device, recorder, batch);
+        Assert.Same(recorder, step.Recorder);
+        recorder.Submit();
+        var terms = step.Losses.ToDictionary(t => t.Name, t => (double)Device.Download<float>(t.Value)[0]);
+        Assert.Equal(0, terms["mask_bce"]);
+        Assert.Equal(0, terms["dice"]);
+        var width = model.Classes + 1;
+        var allNoObject = Enumerable.Repeat(model.Classes, model.Centres).ToArray();
+        var expected = Enumerable.Range(0, model.DecoderLayers).Sum(l => MaskLossReference.CrossEntropy(
+            MaskStep.ReadDouble(Device, objective.LastStep!.Outputs.ClassLogits[l]), model.Centres, width, allNoObject, null));
+        Assert.Equal(expected, terms["class_ce"], expected * 1e-5);
+        Assert.All(Device.Read(objective.LastStep!.MaskGradients[0]), g => Assert.Equal(0f, g));
         ModelRun.Release(Device, model);
     }
 }
