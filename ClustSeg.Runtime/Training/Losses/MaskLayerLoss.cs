@@ -96,7 +96,7 @@ internal sealed class MaskLayerLoss(CommandRecorder recorder, MemoryArena scratc
         var centres = maskLogits.Dim(1);
         var source = maskLogits.Reshape(1, maskLogits.Dim(0) * centres, pixels);
         var gathered = scratch.Allocate(name + ".gathered", DType.F32, 1, pairs.Count, pixels);
-        for (var m = 0; m < pairs.Count; m++) recorder.CopyChannels(source, pairs[m].Image * centres + pairs[m].Centre, gathered, m, 1);
+        foreach (var (first, row, count) in Runs(pairs, centres)) recorder.CopyChannels(source, row, gathered, first, count);
         return gathered.Reshape(pairs.Count, pixels);
     }
 
@@ -106,7 +106,24 @@ internal sealed class MaskLayerLoss(CommandRecorder recorder, MemoryArena scratc
         var pixels = gatheredGrad.Dim(1);
         var source = gatheredGrad.Reshape(1, pairs.Count, pixels);
         var destination = maskGrad.Reshape(1, maskGrad.Dim(0) * centres, pixels);
-        for (var m = 0; m < pairs.Count; m++) recorder.CopyChannels(source, m, destination, pairs[m].Image * centres + pairs[m].Centre, 1, accumulate: true);
+        foreach (var (first, row, count) in Runs(pairs, centres)) recorder.CopyChannels(source, first, destination, row, count, accumulate: true);
+    }
+
+    /// <summary>
+    /// Pairs m .. m + count - 1 whose logit rows (image * K + centre) are consecutive, so one copy moves them all
+    /// (class centres of present classes often are); fewer, larger copies than one per pair.
+    /// </summary>
+    private static IEnumerable<(int First, int Row, int Count)> Runs(IReadOnlyList<MatchedPair> pairs, int centres)
+    {
+        var m = 0;
+        while (m < pairs.Count)
+        {
+            var row = pairs[m].Image * centres + pairs[m].Centre;
+            var count = 1;
+            while (m + count < pairs.Count && pairs[m + count].Image * centres + pairs[m + count].Centre == row + count) count++;
+            yield return (m, row, count);
+            m += count;
+        }
     }
 
     /// <summary>A one-element tensor holding <paramref name="value"/>: the upstream gradient (the loss weight) of a loss kernel.</summary>
