@@ -40,7 +40,7 @@ internal static class PlotCommand
         var log = parse.GetValue(Log)!;
         if (Directory.Exists(log)) log = Path.Combine(log, LogFileName);
         var outPath = parse.GetValue(Out) ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(log)) ?? ".", "loss.png");
-        var records = TrainingLogFormat.Read(log, warning => error.WriteLine($"warning: {warning}"));
+        var records = TrainingLogFormat.LatestHistory(TrainingLogFormat.Read(log, warning => error.WriteLine($"warning: {warning}")));
         if (!LossCurvePlot.Write(outPath, records, error)) return 0;
         var last = records[^1];
         output.WriteLine($"wrote {outPath}: {records.Count} logged steps, up to step {last.Step}");

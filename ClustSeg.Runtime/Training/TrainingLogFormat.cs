@@ -32,6 +32,46 @@ public static class TrainingLogFormat
     }
 
     /// <summary>
+    /// Opens <paramref name="path"/> for appending records, creating it (and its folder) when absent. A last line cut
+    /// short by a killed process is removed first, so the lines a resumed run appends start on a line of their own.
+    /// </summary>
+    /// <param name="path">The run's <c>train.jsonl</c>.</param>
+    public static StreamWriter OpenForAppend(string path)
+    {
+        var directory = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (!string.IsNullOrEmpty(directory)) Directory.CreateDirectory(directory);
+        var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read);
+        try
+        {
+            stream.SetLength(CompleteLinesLength(stream));
+            stream.Seek(0, SeekOrigin.End);
+            return new StreamWriter(stream, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
+        }
+        catch
+        {
+            stream.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Bytes up to and including the last line break (0 when there is none).</summary>
+    private static long CompleteLinesLength(FileStream stream)
+    {
+        var buffer = new byte[4096];
+        var end = stream.Length;
+        while (end > 0)
+        {
+            var start = Math.Max(0, end - buffer.Length);
+            stream.Seek(start, SeekOrigin.Begin);
+            stream.ReadExactly(buffer, 0, (int)(end - start));
+            var index = Array.LastIndexOf(buffer, (byte)'\n', (int)(end - start) - 1, (int)(end - start));
+            if (index >= 0) return start + index + 1;
+            end = start;
+        }
+        return 0;
+    }
+
+    /// <summary>
     /// Reads every record of a <c>train.jsonl</c> file. Blank lines are ignored. A last line cut short (no line break
     /// after it and not valid JSON, as a process killed mid-write leaves it) is skipped and reported through
     /// <paramref name="warn"/>; any other bad line is a <see cref="DataFileException"/> naming the file and line.
@@ -69,6 +109,26 @@ public static class TrainingLogFormat
             }
         }
         return records;
+    }
+
+    /// <summary>
+    /// The history as the run finally took it. A run resumed from a checkpoint logs again the steps it had logged after
+    /// that checkpoint before being stopped; the lines written later replace them, so steps come out increasing with the
+    /// latest value of each.
+    /// </summary>
+    /// <param name="records">Records in file order, as <see cref="Read"/> returns them.</param>
+    public static IReadOnlyList<TrainingLogRecord> LatestHistory(IReadOnlyList<TrainingLogRecord> records)
+    {
+        var kept = new List<TrainingLogRecord>(records.Count);
+        var firstStepAfter = int.MaxValue;
+        for (var i = records.Count - 1; i >= 0; i--)
+        {
+            if (records[i].Step >= firstStepAfter) continue; // superseded by a resumed run's later lines
+            kept.Add(records[i]);
+            firstStepAfter = records[i].Step;
+        }
+        kept.Reverse();
+        return kept;
     }
 
     private static JsonSerializerOptions CreateOptions()

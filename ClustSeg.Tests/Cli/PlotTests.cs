@@ -102,4 +102,24 @@ public sealed class PlotTests : IDisposable
         Assert.Equal(7.0 / 3, smoothed[2], 12);
         Assert.Equal((0.5 * 1.75 + 0.5 * 4) / (0.5 * 0.75 + 0.5), smoothed[3], 12);
     }
+
+    [Fact]
+    public void TheRuntimeLibraryDoesNotDependOnPlotting()
+    {
+        var references = typeof(TrainingLogFormat).Assembly.GetReferencedAssemblies().Select(a => a.Name ?? "").ToList();
+        Assert.DoesNotContain(references, name => name.StartsWith("ScottPlot", StringComparison.Ordinal) || name.StartsWith("SkiaSharp", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void PlotTextUsesTheEmbeddedFontSubsetNotWhateverTheSystemHas()
+    {
+        // Writing a plot registers the embedded font; a bare Debian has no system fonts to fall back on.
+        Assert.True(LossCurvePlot.Write(Path.Combine(_dir, "font.png"), SyntheticRun(3), new StringWriter()));
+        // Not disposed: ScottPlot may cache the typefaces it hands out.
+        var typeface = ScottPlot.Fonts.GetTypeface("ClustSeg Plot Sans", bold: false, italic: false);
+        Assert.Equal("DejaVu Sans", typeface.FamilyName);
+        // The subset has a few hundred glyphs; the full system font has thousands.
+        Assert.InRange(typeface.GlyphCount, 150, 1000);
+        Assert.All(typeface.GetGlyphs("Loss 0.123 ASA, BR"), glyph => Assert.NotEqual(0, glyph));
+    }
 }

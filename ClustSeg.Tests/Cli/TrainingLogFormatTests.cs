@@ -109,4 +109,31 @@ public sealed class TrainingLogFormatTests : IDisposable
         Assert.Contains(path, e.Message);
         Assert.Contains("train.jsonl", e.Message);
     }
+
+    [Fact]
+    public void AResumedRunAppendsAfterRemovingTheLineCutShort()
+    {
+        var path = Path.Combine(_dir, "run", "train.jsonl");
+        using (var writer = TrainingLogFormat.OpenForAppend(path))
+        {
+            TrainingLogFormat.Append(writer, Record(1, 3));
+            TrainingLogFormat.Append(writer, Record(2, 2));
+        }
+        File.AppendAllText(path, "{\"step\":3,\"ep"); // killed mid-write
+        using (var writer = TrainingLogFormat.OpenForAppend(path)) TrainingLogFormat.Append(writer, Record(3, 1));
+        var warnings = new List<string>();
+        Assert.Equal([1, 2, 3], TrainingLogFormat.Read(path, warnings.Add).Select(r => r.Step));
+        Assert.Empty(warnings);
+        Assert.EndsWith("}\n", File.ReadAllText(path));
+    }
+
+    [Fact]
+    public void TheLatestHistoryKeepsTheResumedRunsLinesForStepsLoggedTwice()
+    {
+        // Steps 1-4 logged, checkpoint at 2, killed, resumed: 3 and 4 logged again with other values, then 5.
+        var records = new[] { Record(1, 9), Record(2, 8), Record(3, 7), Record(4, 6), Record(3, 5), Record(4, 4), Record(5, 3) };
+        var latest = TrainingLogFormat.LatestHistory(records);
+        Assert.Equal([1, 2, 3, 4, 5], latest.Select(r => r.Step));
+        Assert.Equal([9.0, 8, 5, 4, 3], latest.Select(r => r.Loss));
+    }
 }

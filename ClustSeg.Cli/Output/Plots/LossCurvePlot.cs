@@ -17,13 +17,17 @@ public static class LossCurvePlot
     private const float LossPanelFraction = 0.74f;
     private const double LogScaleDecades = 2;
 
-    /// <summary>Writes the plot of <paramref name="records"/> to <paramref name="path"/> (atomically).</summary>
+    /// <summary>
+    /// Writes the plot of <paramref name="records"/> to <paramref name="path"/> (atomically). Records in file order are
+    /// fine: steps a resumed run logged twice are shown with their latest values (<see cref="TrainingLogFormat.LatestHistory"/>).
+    /// </summary>
     /// <returns>True when written; false when plotting is unavailable on this platform (one warning line was written).</returns>
     public static bool Write(string path, IReadOnlyList<TrainingLogRecord> records, TextWriter? warnings = null)
     {
         if (records.Count == 0)
             throw new ClustSegException("The training log has no steps yet, so there is no loss curve to plot.",
                 "Plot again once the run has logged its first step.");
+        records = TrainingLogFormat.LatestHistory(records);
         return PlotFile.TryWrite(path, Width, Height, canvas =>
         {
             var split = (int)(Height * LossPanelFraction);

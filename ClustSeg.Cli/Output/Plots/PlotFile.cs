@@ -10,6 +10,10 @@ namespace ClustSeg.Cli.Output.Plots;
 /// </summary>
 public static class PlotFile
 {
+    // ScottPlot keeps process-wide font state and caches; one render at a time keeps concurrent callers (parallel
+    // tests, a plot written from a background thread) from racing on it. Plots are small and rare.
+    private static readonly object RenderGate = new();
+
     /// <summary>Draws onto a <paramref name="width"/> x <paramref name="height"/> canvas and writes the PNG.</summary>
     /// <returns>True when the file was written; false when plotting is unavailable here (the warning was written).</returns>
     public static bool TryWrite(string path, int width, int height, Action<SKCanvas> draw, TextWriter warnings)
@@ -17,7 +21,7 @@ public static class PlotFile
         byte[] png;
         try
         {
-            png = Render(width, height, draw);
+            lock (RenderGate) png = Render(width, height, draw);
         }
         catch (Exception e) when (IsNativeLoadFailure(e))
         {
