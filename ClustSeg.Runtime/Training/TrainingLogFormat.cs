@@ -82,7 +82,11 @@ public static class TrainingLogFormat
     {
         if (!File.Exists(path))
             throw new DataFileException(path, "the training log does not exist. Pass the train.jsonl that `clustseg-cli train` wrote in its run folder.");
-        var text = File.ReadAllText(path, Encoding.UTF8);
+        string text;
+        // Shared with the training loop, which may be appending to the log while it is plotted.
+        using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete))
+        using (var reader = new StreamReader(stream, Encoding.UTF8))
+            text = reader.ReadToEnd();
         var lines = text.Split('\n');
         var endsWithLineBreak = text.EndsWith('\n');
         var records = new List<TrainingLogRecord>(lines.Length);

@@ -16,6 +16,7 @@ public static class LossCurvePlot
     public const int Height = 720;
     private const float LossPanelFraction = 0.74f;
     private const double LogScaleDecades = 2;
+    private const int FewPoints = 30;
 
     /// <summary>
     /// Writes the plot of <paramref name="records"/> to <paramref name="path"/> (atomically). Records in file order are
@@ -65,6 +66,7 @@ public static class LossCurvePlot
         if (logScale) PlotLayout.UseLogScaleY(plot);
         plot.Axes.Left.Label.Text = logScale ? "loss (log scale)" : "loss";
         plot.Axes.Bottom.Label.Text = "";
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
         var last = records[^1];
         plot.Title(string.Create(CultureInfo.InvariantCulture,
             $"Training loss: {finalSmoothedTotal:g4} (smoothed) at step {last.Step}, epoch {last.Epoch:0.##}"));
@@ -83,6 +85,7 @@ public static class LossCurvePlot
         AddLine(plot, steps, rates, logScale: false, PlotLayout.SeriesColor(3), 1.8f, legend: null);
         plot.Axes.Left.Label.Text = "learning rate";
         plot.Axes.Bottom.Label.Text = "step";
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
         plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic
         {
             LabelFormatter = v => v == 0 ? "0" : v.ToString("0.##E+0", CultureInfo.InvariantCulture),
@@ -90,6 +93,9 @@ public static class LossCurvePlot
         };
         plot.Layout.Fixed(PlotLayout.PanelPadding(top: 8, bottom: 55));
         plot.Axes.AutoScale();
+        // From zero up: schedules start, end or stay there, and a constant rate would otherwise be autoscaled around itself.
+        var highest = rates.Where(double.IsFinite).DefaultIfEmpty(0).Max();
+        plot.Axes.SetLimitsY(0, highest > 0 ? highest * 1.12 : 1);
         return plot;
     }
 
@@ -106,8 +112,10 @@ public static class LossCurvePlot
             ys.Add(logScale ? Math.Log10(v) : v);
         }
         if (xs.Count == 0) return;
-        var line = plot.Add.ScatterLine(xs.ToArray(), ys.ToArray(), color);
+        var line = plot.Add.Scatter(xs.ToArray(), ys.ToArray(), color);
         line.LineWidth = width;
+        // Markers only where a line alone would hide the data (one point draws no line at all).
+        line.MarkerSize = xs.Count <= FewPoints ? width * 2.5f : 0;
         if (legend is not null) line.LegendText = legend;
     }
 }
