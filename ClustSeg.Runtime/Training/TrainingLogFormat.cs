@@ -9,7 +9,8 @@ namespace ClustSeg.Runtime.Training;
 /// <summary>
 /// The <c>train.jsonl</c> format: one <see cref="TrainingLogRecord"/> per line, as a compact JSON object with the
 /// snake_case names the record's documentation shows. The training loop writes with <see cref="FormatLine"/> (or
-/// <see cref="SerializerOptions"/>) and every reader goes through <see cref="Read"/>, so both sides agree by construction.
+/// <see cref="SerializerOptions"/>) and every reader goes through <see cref="Read"/>, so both sides agree by construction;
+/// the reader also accepts the times and numbers System.Text.Json writes by default.
 /// A loss that is NaN or infinite (a diverged run) is written as the string "NaN", "Infinity" or "-Infinity".
 /// </summary>
 public static class TrainingLogFormat
@@ -20,56 +21,6 @@ public static class TrainingLogFormat
     /// <summary>One record as one line of JSON, without the line break.</summary>
     /// <param name="record">The step to log.</param>
     public static string FormatLine(TrainingLogRecord record) => JsonSerializer.Serialize(record, SerializerOptions);
-
-    /// <summary>Appends one record and a line break to <paramref name="writer"/>, then flushes it.</summary>
-    /// <param name="writer">The open log, e.g. a <see cref="StreamWriter"/> on <c>train.jsonl</c> in append mode.</param>
-    /// <param name="record">The step to log.</param>
-    public static void Append(TextWriter writer, TrainingLogRecord record)
-    {
-        // One write per line, so a killed process leaves at most the last line cut short (which Read skips).
-        writer.Write(FormatLine(record) + "\n");
-        writer.Flush();
-    }
-
-    /// <summary>
-    /// Opens <paramref name="path"/> for appending records, creating it (and its folder) when absent. A last line cut
-    /// short by a killed process is removed first, so the lines a resumed run appends start on a line of their own.
-    /// </summary>
-    /// <param name="path">The run's <c>train.jsonl</c>.</param>
-    public static StreamWriter OpenForAppend(string path)
-    {
-        var directory = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (!string.IsNullOrEmpty(directory)) Directory.CreateDirectory(directory);
-        var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read);
-        try
-        {
-            stream.SetLength(CompleteLinesLength(stream));
-            stream.Seek(0, SeekOrigin.End);
-            return new StreamWriter(stream, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
-        }
-        catch
-        {
-            stream.Dispose();
-            throw;
-        }
-    }
-
-    /// <summary>Bytes up to and including the last line break (0 when there is none).</summary>
-    private static long CompleteLinesLength(FileStream stream)
-    {
-        var buffer = new byte[4096];
-        var end = stream.Length;
-        while (end > 0)
-        {
-            var start = Math.Max(0, end - buffer.Length);
-            stream.Seek(start, SeekOrigin.Begin);
-            stream.ReadExactly(buffer, 0, (int)(end - start));
-            var index = Array.LastIndexOf(buffer, (byte)'\n', (int)(end - start) - 1, (int)(end - start));
-            if (index >= 0) return start + index + 1;
-            end = start;
-        }
-        return 0;
-    }
 
     /// <summary>
     /// Reads every record of a <c>train.jsonl</c> file. Blank lines are ignored. A last line cut short (no line break

@@ -13,11 +13,7 @@ public sealed class PlotCommandTests : IDisposable
     private string WriteLog(int steps, string cutShortTail = "")
     {
         var path = Path.Combine(_dir, "train.jsonl");
-        using (var writer = new StreamWriter(path))
-        {
-            foreach (var record in PlotTests.SyntheticRun(steps)) TrainingLogFormat.Append(writer, record);
-            writer.Write(cutShortTail);
-        }
+        File.WriteAllText(path, string.Concat(PlotTests.SyntheticRun(steps).Select(r => TrainingLogFormat.FormatLine(r) + "\n")) + cutShortTail);
         return path;
     }
 

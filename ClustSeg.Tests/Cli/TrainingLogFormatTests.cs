@@ -33,8 +33,7 @@ public sealed class TrainingLogFormatTests : IDisposable
             Record(3, 1e-300) with { LearningRate = 9.2e-05, Time = new DateTimeOffset(2026, 1, 2, 3, 4, 5, 678, TimeSpan.Zero) },
         };
         var path = Path.Combine(_dir, "train.jsonl");
-        using (var writer = new StreamWriter(path))
-            foreach (var record in records) TrainingLogFormat.Append(writer, record);
+        File.WriteAllText(path, string.Concat(records.Select(r => TrainingLogFormat.FormatLine(r) + "\n")));
 
         var warnings = new List<string>();
         var read = TrainingLogFormat.Read(path, warnings.Add);
@@ -111,20 +110,14 @@ public sealed class TrainingLogFormatTests : IDisposable
     }
 
     [Fact]
-    public void AResumedRunAppendsAfterRemovingTheLineCutShort()
+    public void ReadsTheTimeAndNumbersAsDefaultSerializationWritesThem()
     {
-        var path = Path.Combine(_dir, "run", "train.jsonl");
-        using (var writer = TrainingLogFormat.OpenForAppend(path))
-        {
-            TrainingLogFormat.Append(writer, Record(1, 3));
-            TrainingLogFormat.Append(writer, Record(2, 2));
-        }
-        File.AppendAllText(path, "{\"step\":3,\"ep"); // killed mid-write
-        using (var writer = TrainingLogFormat.OpenForAppend(path)) TrainingLogFormat.Append(writer, Record(3, 1));
-        var warnings = new List<string>();
-        Assert.Equal([1, 2, 3], TrainingLogFormat.Read(path, warnings.Add).Select(r => r.Step));
-        Assert.Empty(warnings);
-        Assert.EndsWith("}\n", File.ReadAllText(path));
+        var path = Path.Combine(_dir, "train.jsonl");
+        File.WriteAllText(path, "{\"step\":7,\"epoch\":0.5,\"lr\":1E-05,\"loss\":1.5,\"losses\":{\"a\":1},\"grad_norm\":2,\"images_per_second\":3," +
+                                "\"elapsed_seconds\":4,\"time\":\"2026-11-27T12:02:03.25+01:00\"}\n");
+        var record = Assert.Single(TrainingLogFormat.Read(path));
+        Assert.Equal(1e-5, record.LearningRate);
+        Assert.Equal(new DateTimeOffset(2026, 11, 27, 11, 2, 3, 250, TimeSpan.Zero), record.Time);
     }
 
     [Fact]
