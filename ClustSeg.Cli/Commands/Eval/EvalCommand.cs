@@ -60,6 +60,11 @@ internal static class EvalCommand
 
     public static readonly Option<string?> Json = new("--json") { Description = "Write the results as JSON to this file." };
 
+    public static readonly Option<string?> Plot = new("--plot")
+    {
+        Description = "superpixel: write a PNG of ASA and BR against the number of superpixels actually produced, with the SLIC reference of issue 6.",
+    };
+
     public static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
     public static Command Create()
@@ -79,7 +84,7 @@ internal static class EvalCommand
             "with --checkpoint: inference on a dataset split, then the task's metrics against its ground truth.\n" +
             "  clustseg-cli eval --checkpoint tiny.safetensors --data synth:synth-out --split val --task panoptic");
         foreach (var option in new Option[] { Task, Data, Split, Counts, Limit, Compactness, Smoothing, GroundTruthJson, GroundTruthDir, PredictionJson,
-                     PredictionDir, GroundTruth, Prediction, Classes, ClassNames, GroundTruthReduceZero, Checkpoint, Json })
+                     PredictionDir, GroundTruth, Prediction, Classes, ClassNames, GroundTruthReduceZero, Checkpoint, Json, Plot })
             command.Options.Add(option);
         command.SetAction(parse =>
         {

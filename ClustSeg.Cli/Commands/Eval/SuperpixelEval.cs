@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using ClustSeg.Cli.Output;
+using ClustSeg.Cli.Output.Plots;
 using ClustSeg.Runtime.Data.Bsds;
 using ClustSeg.Runtime.Errors;
 using ClustSeg.Runtime.Metrics.Superpixel;
@@ -52,6 +53,12 @@ internal static class SuperpixelEval
                 $"{r.Requested,9} {r.Produced,9:0.0} {r.Asa,7:0.0000} {r.Ue,7:0.0000} {r.Br,7:0.0000} {r.Co,7:0.0000} {r.MillisecondsPerImage,10:0.0}"));
         EvalCommand.WriteJson(parse, new { task = "superpixel", split, device = device.Info.Name, results = rows },
             new System.Text.Json.JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.CamelCase });
+        if (parse.GetValue(EvalCommand.Plot) is { } plot)
+        {
+            var method = new SuperpixelCurve(string.Create(CultureInfo.InvariantCulture, $"ClustSeg untrained (Lab + xy), compactness {parse.GetValue(EvalCommand.Compactness)}"),
+                rows.Select(r => new SuperpixelCurvePoint(r.Produced, r.Asa, r.Br)).ToList());
+            if (SuperpixelCurvePlot.Write(plot, [method], $"BSDS500 {split}, {samples.Count} images", error)) output.WriteLine($"wrote {plot}");
+        }
         return 0;
     }
 
