@@ -38,4 +38,25 @@ internal static class SuperpixelTestData
         var options = new SuperpixelOptions { Superpixels = superpixels, ColorScale = 0.05f, PositionScale = 2f, Smoothing = 0 };
         return new SuperpixelBatch(SuperpixelFeatures.LabXy(image, options), labels, 3, h, w, superpixels, grid, "regions");
     }
+
+    /// <summary>
+    /// A hard crop: a 7-pixel checkerboard of two labels with faint, noisy colour contrast, on a grid of 10-pixel cells
+    /// that does not line up with it, so the untrained features reconstruct the labels poorly.
+    /// </summary>
+    public static SuperpixelBatch Checkerboard(int w, int h, int superpixels, SuperpixelGrid grid, int seed)
+    {
+        var rng = new Random(seed);
+        var rgb = new byte[3 * w * h];
+        var labels = new int[w * h];
+        for (var y = 0; y < h; y++)
+        for (var x = 0; x < w; x++)
+        {
+            var label = (x / 7 + y / 7) % 2;
+            var o = 3 * (y * w + x);
+            for (var c = 0; c < 3; c++) rgb[o + c] = (byte)(120 + (label == 1 ? 12 : -12) + rng.Next(-20, 21));
+            labels[y * w + x] = label;
+        }
+        var options = new SuperpixelOptions { Superpixels = superpixels, ColorScale = 0.05f, PositionScale = 2f, Smoothing = 0 };
+        return new SuperpixelBatch(SuperpixelFeatures.LabXy(new RgbImage(w, h, rgb), options), labels, 2, h, w, superpixels, grid, "checkerboard");
+    }
 }
