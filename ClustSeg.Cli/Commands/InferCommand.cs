@@ -2,6 +2,7 @@ using System.CommandLine;
 using ClustSeg.Cli.Output;
 using ClustSeg.Runtime.Errors;
 using ClustSeg.Runtime.Imaging;
+using ClustSeg.Runtime.Nn.Safetensors;
 using ClustSeg.Runtime.Superpixels;
 
 namespace ClustSeg.Cli.Commands;
@@ -23,8 +24,8 @@ internal static class InferCommand
 
     private static readonly Option<string?> Task = new("--task", "-t")
     {
-        Description = "What to segment: superpixel (default without --checkpoint), or semantic, instance, panoptic with a checkpoint " +
-                      "(default: the checkpoint's task).",
+        Description = "What to segment: superpixel (default without --checkpoint, or with a superpixel checkpoint), or semantic, " +
+                      "instance, panoptic with a checkpoint (default: the checkpoint's task).",
     };
 
     private static readonly Option<int> Superpixels = new("--superpixels", "-k")
@@ -49,7 +50,8 @@ internal static class InferCommand
 
     private static readonly Option<string?> Checkpoint = new("--checkpoint")
     {
-        Description = "A semantic, instance or panoptic ClustSeg checkpoint (its metadata names the model and task).",
+        Description = "A ClustSeg checkpoint (its metadata names the model and task): a trained superpixel model, or a semantic, " +
+                      "instance or panoptic one.",
     };
 
     private static readonly Option<string?> Raw = new("--raw")
@@ -67,6 +69,7 @@ internal static class InferCommand
             "  NAME.png             16-bit label map, labels 0..K-1, every superpixel connected\n" +
             "  NAME_boundaries.png  the image with superpixel boundaries in red\n" +
             "  NAME.csv             the label map as CSV (with --csv)\n" +
+            "  (with --checkpoint FILE of a trained superpixel model: its CNN features join the colour and position)\n" +
             "semantic, instance, panoptic (--checkpoint FILE; --task defaults to the checkpoint's) write into the output folder\n" +
             "  semantic: NAME.png (8-bit class ids) and NAME_overlay.png\n" +
             "  instance: instances_results.json (COCO results, RLE masks, image_id = position in the sorted input list, from 1)\n" +
@@ -102,7 +105,7 @@ internal static class InferCommand
             return 0;
         }
         if (parse.GetValue(Task) == "superpixel")
-            throw new ClustSegException("--task superpixel does not use a checkpoint.", "Leave out --checkpoint, or pass --task semantic, instance or panoptic.");
+            SuperpixelModel.CheckMetadata(SafetensorsFile.Read(checkpoint).Metadata, checkpoint); // names what the file holds instead
         return MaskTaskInference.Run(device, checkpoint, parse.GetValue(Task), files, parse.GetValue(OutputDir)!, parse.GetValue(Batch), output, error);
     }
 
@@ -110,11 +113,18 @@ internal static class InferCommand
     {
         var input = parse.GetValue(Input);
         var files = input is null ? [ImageInputs.BundledSample] : ImageInputs.Resolve(input);
-        if (parse.GetValue(Checkpoint) is { } checkpoint)
+        var superpixelCheckpoint = parse.GetValue(Checkpoint) is { } file && SuperpixelModel.IsSuperpixelCheckpoint(file) ? file : null;
+        if (parse.GetValue(Checkpoint) is { } checkpoint && superpixelCheckpoint is null)
         {
             if (parse.GetValue(Raw) is null) ImageInputs.CheckOutputs(files, parse.GetValue(OutputDir)!, ".png", "_overlay.png");
             return RunMaskTask(parse, checkpoint, files, output, error);
         }
+        if (superpixelCheckpoint is not null && parse.GetValue(Task) is { } maskTask && maskTask != "superpixel")
+            throw new ClustSegException($"Checkpoint '{superpixelCheckpoint}' holds a superpixel model, not a {maskTask} model.",
+                "Leave out --task (or pass --task superpixel), or pass a semantic, instance or panoptic checkpoint.");
+        if (superpixelCheckpoint is not null && parse.GetValue(Raw) is not null)
+            throw new ClustSegException($"--raw writes a mask-task model's outputs, but '{superpixelCheckpoint}' holds a superpixel model.",
+                "Leave out --raw (superpixel results are the label PNG, boundaries and --csv), or pass a semantic, instance or panoptic checkpoint.");
         if (parse.GetValue(Raw) is not null)
             throw new ClustSegException("--raw writes a mask-task model's outputs, but no --checkpoint was given.", "Add --checkpoint FILE.safetensors (see `clustseg-cli init`).");
         if (parse.GetValue(Task) is { } task && task != "superpixel")
@@ -131,7 +141,8 @@ internal static class InferCommand
             throw new ClustSegException(e.Message.Split(Environment.NewLine)[0], "See `clustseg-cli infer --help`.");
         }
         using var device = GlobalOptions.OpenDevice(parse);
-        var segmenter = new SuperpixelSegmenter(device, options);
+        var model = superpixelCheckpoint is null ? null : SuperpixelModel.Load(device, superpixelCheckpoint);
+        var segmenter = new SuperpixelSegmenter(device, options, model);
         var failures = 0;
         new ProgressBar("infer", files.Count, error).Run(advance =>
         {

@@ -17,23 +17,28 @@ public sealed record SuperpixelResult(LabelMap Labels, int Count, SuperpixelGrid
 /// <summary>
 /// Superpixels by the ClustSeg superpixel model's EM on the device: grid seeds, then T iterations of the local
 /// (3x3-cell) E-step and the normalised M-step, then the hard assignment and connectivity enforcement. With the
-/// colour and position features alone (no CNN) this is soft SLIC, the untrained model that works out of the box.
+/// colour and position features alone (no CNN) this is soft SLIC, the untrained model that works out of the box; with
+/// a trained <see cref="SuperpixelModel"/> the CNN's features go in front of them.
 /// </summary>
 public sealed class SuperpixelSegmenter
 {
     private const int MaxRegridAttempts = 3;
     private readonly GpuDevice _device;
 
-    /// <summary>Creates a segmenter on <paramref name="device"/>.</summary>
-    public SuperpixelSegmenter(GpuDevice device, SuperpixelOptions options)
+    /// <summary>Creates a segmenter on <paramref name="device"/>; without <paramref name="model"/> it runs soft SLIC.</summary>
+    public SuperpixelSegmenter(GpuDevice device, SuperpixelOptions options, SuperpixelModel? model = null)
     {
         options.Validate();
         _device = device;
         Options = options;
+        Model = model;
     }
 
     /// <summary>The settings in use.</summary>
     public SuperpixelOptions Options { get; }
+
+    /// <summary>The trained model whose CNN features are used, or null for the untrained Lab + (y, x) model.</summary>
+    public SuperpixelModel? Model { get; }
 
     /// <summary>Segments one image into about <see cref="SuperpixelOptions.Superpixels"/> superpixels.</summary>
     /// <remarks>
@@ -47,22 +52,28 @@ public sealed class SuperpixelSegmenter
         var clock = Stopwatch.StartNew();
         int h = image.Height, w = image.Width, k = Options.Superpixels;
         var features = SuperpixelFeatures.LabXy(image, Options);
+        var channels = SuperpixelFeatures.LabXyChannels;
+        if (Model is not null)
+        {
+            features = Model.ComputeFeatures(_device, features, h, w);
+            channels = SuperpixelModel.FeatureChannels;
+        }
         var cells = k / Options.FragmentRatio;
-        var best = SegmentWithGrid(features, h, w, cells);
+        var best = SegmentWithGrid(features, channels, h, w, cells);
         var attempt = best;
         for (var retry = 0; retry < MaxRegridAttempts && Math.Abs(best.Count - k) > Options.CountTolerance * k; retry++)
         {
             cells *= (double)k / Math.Max(attempt.Count, 1);
-            attempt = SegmentWithGrid(features, h, w, cells);
+            attempt = SegmentWithGrid(features, channels, h, w, cells);
             if (Math.Abs(attempt.Count - k) < Math.Abs(best.Count - k)) best = attempt;
         }
         return new SuperpixelResult(best.Labels, best.Count, best.Grid, clock.Elapsed);
     }
 
-    private (LabelMap Labels, int Count, SuperpixelGrid Grid) SegmentWithGrid(float[] features, int h, int w, double cells)
+    private (LabelMap Labels, int Count, SuperpixelGrid Grid) SegmentWithGrid(float[] features, int channels, int h, int w, double cells)
     {
         var grid = SuperpixelGrid.For(Math.Max(1, (int)Math.Round(cells)), h, w);
-        var rawLabels = RunEm(features, SuperpixelFeatures.LabXyChannels, h, w, grid);
+        var rawLabels = RunEm(features, channels, h, w, grid);
         var connected = ConnectivityEnforcement.Enforce(new LabelMap(w, h, rawLabels), Options.Superpixels);
         var contiguous = LabelMaps.RelabelContiguous(connected, out var count);
         return (contiguous, count, grid);

@@ -54,7 +54,8 @@ internal static class EvalCommand
 
     public static readonly Option<string?> Checkpoint = new("--checkpoint")
     {
-        Description = "semantic, instance, panoptic: run this checkpoint on --data (--split) first, then score its predictions " +
+        Description = "superpixel: a trained superpixel model to evaluate instead of the untrained one; " +
+                      "semantic, instance, panoptic: run this checkpoint on --data (--split) first, then score its predictions " +
                       "(kept in --pred-dir when given); --task defaults to the checkpoint's.",
     };
 
@@ -90,7 +91,14 @@ internal static class EvalCommand
         {
             var output = parse.InvocationConfiguration.Output;
             var error = parse.InvocationConfiguration.Error;
-            if (parse.GetValue(Checkpoint) is { } checkpoint) return CheckpointEval.Run(parse, checkpoint, output, error);
+            if (parse.GetValue(Checkpoint) is { } checkpoint)
+            {
+                if (SuperpixelModel.IsSuperpixelCheckpoint(checkpoint)) return SuperpixelEval.Run(parse, output, error, checkpoint);
+                // An explicit --task superpixel with a mask-task checkpoint: say what the file holds.
+                if (parse.GetResult(Task) is { Implicit: false } && parse.GetValue(Task) == "superpixel")
+                    SuperpixelModel.CheckMetadata(Runtime.Nn.Safetensors.SafetensorsFile.Read(checkpoint).Metadata, checkpoint);
+                return CheckpointEval.Run(parse, checkpoint, output, error);
+            }
             return parse.GetValue(Task) switch
             {
                 "panoptic" => PanopticEval.Run(parse, output, error),

@@ -14,8 +14,12 @@ internal static class SuperpixelEval
 {
     private sealed record Row(int Requested, double Produced, double Asa, double Ue, double Br, double Co, double MillisecondsPerImage, int Images);
 
-    public static int Run(ParseResult parse, TextWriter output, TextWriter error)
+    /// <summary>Scores the untrained model, or the trained one in <paramref name="checkpoint"/> (a superpixel checkpoint).</summary>
+    public static int Run(ParseResult parse, TextWriter output, TextWriter error, string? checkpoint = null)
     {
+        if (checkpoint is not null && parse.GetResult(EvalCommand.Task) is { Implicit: false } && parse.GetValue(EvalCommand.Task) != "superpixel")
+            throw new ClustSegException($"Checkpoint '{checkpoint}' holds a superpixel model, not a {parse.GetValue(EvalCommand.Task)} model.",
+                "Leave out --task (or pass --task superpixel) with --data bsds500:PATH, or pass a semantic, instance or panoptic checkpoint.");
         var counts = ParseCounts(parse.GetValue(EvalCommand.Counts)!);
         var dataset = Bsds500Dataset.Open(EvalCommand.Need(parse, EvalCommand.Data, "superpixel", "bsds500:../shared/data/bsds500"));
         var split = parse.GetValue(EvalCommand.Split)!;
@@ -23,13 +27,14 @@ internal static class SuperpixelEval
         var limit = parse.GetValue(EvalCommand.Limit);
         if (limit > 0) samples = samples.Take(limit).ToList();
         using var device = GlobalOptions.OpenDevice(parse);
+        var model = checkpoint is null ? null : SuperpixelModel.Load(device, checkpoint);
         var rows = new List<Row>();
         var loaded = new Dictionary<string, Bsds500Sample>();
         new ProgressBar("eval", samples.Count * counts.Count, error).Run(advance =>
         {
             foreach (var k in counts)
             {
-                var segmenter = new SuperpixelSegmenter(device, new SuperpixelOptions { Superpixels = k, PositionScale = parse.GetValue(EvalCommand.Compactness), Smoothing = parse.GetValue(EvalCommand.Smoothing) });
+                var segmenter = new SuperpixelSegmenter(device, new SuperpixelOptions { Superpixels = k, PositionScale = parse.GetValue(EvalCommand.Compactness), Smoothing = parse.GetValue(EvalCommand.Smoothing) }, model);
                 var aggregate = new SuperpixelMetricsAggregator();
                 double milliseconds = 0;
                 foreach (var info in samples)
@@ -46,12 +51,13 @@ internal static class SuperpixelEval
             }
         });
 
-        output.WriteLine($"superpixels on {dataset.Root} [{split}], {samples.Count} images, device {device.Info.Name}");
+        output.WriteLine($"superpixels on {dataset.Root} [{split}], {samples.Count} images, device {device.Info.Name}, " +
+                         (checkpoint is null ? "untrained model (Lab + xy)" : $"trained model {checkpoint}"));
         output.WriteLine("requested  actual K     ASA      UE      BR      CO   ms/image");
         foreach (var r in rows)
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{r.Requested,9} {r.Produced,9:0.0} {r.Asa,7:0.0000} {r.Ue,7:0.0000} {r.Br,7:0.0000} {r.Co,7:0.0000} {r.MillisecondsPerImage,10:0.0}"));
-        EvalCommand.WriteJson(parse, new { task = "superpixel", split, device = device.Info.Name, results = rows },
+        EvalCommand.WriteJson(parse, new { task = "superpixel", split, device = device.Info.Name, checkpoint, results = rows },
             new System.Text.Json.JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.CamelCase });
         if (parse.GetValue(EvalCommand.Plot) is { } plot)
         {
