@@ -24,6 +24,7 @@ public static class CliApp
         root.Subcommands.Add(Bench.BenchCommand.Create());
         root.Subcommands.Add(InitCommand.Create());
         root.Subcommands.Add(InfoCommand.Create());
+        root.Subcommands.Add(Commands.Train.TrainCommand.Create());
         root.Subcommands.Add(PlotCommand.Create());
         return root;
     }

@@ -10,7 +10,6 @@ namespace ClustSeg.Runtime.Training;
 /// </summary>
 public sealed class TrainingLogWriter : IDisposable
 {
-    private static readonly JsonSerializerOptions Json = new() { WriteIndented = false };
     private readonly StreamWriter _writer;
 
     /// <summary>Opens <paramref name="path"/> for appending after keeping only steps up to <paramref name="keepThroughStep"/> (0: start afresh).</summary>
@@ -27,13 +26,10 @@ public sealed class TrainingLogWriter : IDisposable
     /// <summary>The log file.</summary>
     public string Path { get; }
 
-    /// <summary>Serialises one record as JSON (the format <see cref="TrainingLogRecord"/> documents).</summary>
-    public static string Serialize(TrainingLogRecord record) => JsonSerializer.Serialize(record, Json);
-
     /// <summary>Appends one record and flushes it to the file.</summary>
     public void Append(TrainingLogRecord record)
     {
-        _writer.WriteLine(Serialize(record));
+        _writer.WriteLine(TrainingLogFormat.FormatLine(record));
         _writer.Flush();
     }
 

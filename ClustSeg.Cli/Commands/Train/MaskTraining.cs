@@ -1,0 +1,51 @@
+using ClustSeg.Cli.Output;
+using ClustSeg.Runtime.Data.Training;
+using ClustSeg.Runtime.Errors;
+using ClustSeg.Runtime.Models;
+using ClustSeg.Runtime.Training.Losses;
+using ClustSeg.Runtime.Vulkan;
+
+namespace ClustSeg.Cli.Commands.Train;
+
+/// <summary>`train --task semantic|instance|panoptic`: a ClustSeg variant on a COCO, label-PNG or synthetic dataset.</summary>
+internal static class MaskTraining
+{
+    public static int Run(GpuDevice device, TrainOptions options, string data, string split, TextWriter output, TextWriter error)
+    {
+        if (options.CropSize % TrainingBatch.SizeMultiple != 0)
+            throw new ClustSegException($"--crop {options.CropSize} is not a multiple of {TrainingBatch.SizeMultiple}, the model's largest stride.",
+                $"Use --crop {Math.Max(1, (options.CropSize + 16) / 32) * 32}.");
+        var task = ClustSegTasks.Parse(options.Task);
+        var dataset = TrainingDataset.Open(data, split);
+        CheckUpFront(dataset, error);
+        var names = dataset.Classes.Select(c => c.Name).ToArray();
+        var things = dataset.Classes.Count(c => c.IsThing);
+        if (task != ClustSegTask.Semantic && things == 0)
+            throw new ClustSegException($"{dataset.Description} has no thing classes, so there is nothing for {task.Name()} training to find.",
+                "Train --task semantic on it, or use a dataset with thing categories (isthing = 1).");
+        var model = new ClustSegModel(ClustSegVariant.Find(options.Model), task, names, things);
+        output.WriteLine($"training {model.Variant.Name} {task.Name()} on {dataset.Description}: {dataset.Count} images, {names.Length} classes " +
+                         $"({things} things), crop {options.CropSize}, batch {options.BatchSize}, {options.Steps} steps");
+        var augmentation = new TrainingAugmentation { CropWidth = options.CropSize, CropHeight = options.CropSize };
+        return TrainRun.Execute(device, new MaskObjective(model), options,
+            cursor => new TrainingDataLoader(dataset, augmentation, options.BatchSize, cursor, shuffle: true, prefetch: true),
+            options.BatchSize, output, error);
+    }
+
+    /// <summary>Reads every sample once before training, so broken files stop the run before its first step.</summary>
+    private static void CheckUpFront(TrainingDataset dataset, TextWriter error)
+    {
+        var gate = new object();
+        new ProgressBar("check data", dataset.Count, error).Run(advance =>
+        {
+            var reported = 0;
+            dataset.Validate((done, _) =>
+            {
+                lock (gate)
+                {
+                    for (; reported < done; reported++) advance("");
+                }
+            });
+        });
+    }
+}

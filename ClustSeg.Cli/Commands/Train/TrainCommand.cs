@@ -1,0 +1,147 @@
+using System.CommandLine;
+using ClustSeg.Runtime.Errors;
+
+namespace ClustSeg.Cli.Commands.Train;
+
+/// <summary>`clustseg-cli train`: trains a ClustSeg model for one task and writes checkpoints, a JSONL log and a loss plot.</summary>
+internal static class TrainCommand
+{
+    private static readonly Option<string> Task = new("--task", "-t")
+    {
+        Description = "superpixel, semantic, instance or panoptic.",
+        Required = true,
+    };
+
+    private static readonly Option<string> Data = new("--data")
+    {
+        Description = "The training set as FORMAT:PATH. superpixel: bsds500:PATH (the train split). Mask tasks: synth:ROOT, " +
+                      "coco-panoptic:FILE.json, coco-instances:FILE.json or semantic:FOLDER.",
+        Required = true,
+    };
+
+    private static readonly Option<string> Split = new("--split")
+    {
+        Description = "Split to train on where the dataset layout has splits (synth, semantic folders).",
+        DefaultValueFactory = _ => "train",
+    };
+
+    private static readonly Option<string> Model = ModelOptions.Model();
+
+    private static readonly Option<string?> RunDirectory = new("--output", "-o")
+    {
+        Description = "The run folder: checkpoint.safetensors (every --checkpoint-every steps, with optimizer state), " +
+                      "model.safetensors (at the end), train.jsonl (one line per step) and loss.png. Default: runs/TASK.",
+    };
+
+    private static readonly Option<int?> Steps = new("--steps")
+    {
+        Description = "Optimizer steps in the whole run (default: superpixel 2000, mask tasks 3000).",
+    };
+
+    private static readonly Option<int?> Batch = new("--batch", "-b")
+    {
+        Description = "Images per step (default: superpixel 1, mask tasks 4).",
+    };
+
+    private static readonly Option<int?> Crop = new("--crop")
+    {
+        Description = "Training crop size in pixels, square (default: superpixel 200, mask tasks 128; a multiple of 32 for mask tasks).",
+    };
+
+    private static readonly Option<double?> LearningRate = new("--lr")
+    {
+        Description = "Peak learning rate of AdamW after warm-up (default: superpixel 1e-3, mask tasks 1e-4 as clustseg.md sets; raise it for short runs on small data).",
+    };
+
+    private static readonly Option<int?> Warmup = new("--warmup")
+    {
+        Description = "Steps of linear warm-up before the poly decay (default: 5% of --steps, at most 200).",
+    };
+
+    private static readonly Option<double> WeightDecay = new("--weight-decay")
+    {
+        Description = "AdamW decoupled weight decay for weights (biases and norm scales are not decayed).",
+        DefaultValueFactory = _ => 0.05,
+    };
+
+    private static readonly Option<float> Clip = new("--clip")
+    {
+        Description = "Gradients are scaled so that their global norm is at most this.",
+        DefaultValueFactory = _ => 1f,
+    };
+
+    private static readonly Option<int> CheckpointEvery = new("--checkpoint-every")
+    {
+        Description = "Write the training checkpoint every N steps (atomically; also on Ctrl-C and at the end).",
+        DefaultValueFactory = _ => 100,
+    };
+
+    private static readonly Option<int> Seed = new("--seed", "-s")
+    {
+        Description = "Seed of the initial weights, the data order and the augmentation; the same seed gives the same run.",
+        DefaultValueFactory = _ => 0,
+    };
+
+    private static readonly Option<bool> Resume = new("--resume")
+    {
+        Description = "Continue the run in --output exactly where its checkpoint left it (weights, optimizer, step, data order).",
+    };
+
+    private static readonly Option<string?> Init = new("--init")
+    {
+        Description = "Start from the weights of this checkpoint instead of random ones (fine-tuning); the optimizer starts afresh.",
+    };
+
+    public static Command Create()
+    {
+        var command = new Command("train",
+            "Train a ClustSeg model. Progress shows loss, images/s and ETA; Ctrl-C stops after the current step and writes a\n" +
+            "checkpoint; a killed run loses at most the steps since its last checkpoint. Resume with the same command plus --resume.\n" +
+            "Examples:\n" +
+            "  clustseg-cli train --task superpixel --data bsds500:../shared/data/bsds500 -o runs/sp\n" +
+            "  clustseg-cli synth --out synth --images 2000 --size 128\n" +
+            "  clustseg-cli train --task panoptic --data synth:synth -o runs/pan --steps 3000\n" +
+            "  clustseg-cli eval --checkpoint runs/pan/model.safetensors --data synth:synth --split val");
+        foreach (var option in new Option[] { Task, Data, Split, Model, RunDirectory, Steps, Batch, Crop, LearningRate, Warmup, WeightDecay, Clip, CheckpointEvery, Seed, Resume, Init })
+            command.Options.Add(option);
+        command.SetAction(parse => Run(parse, parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error));
+        return command;
+    }
+
+    private static int Run(ParseResult parse, TextWriter output, TextWriter error)
+    {
+        var task = parse.GetValue(Task)!.ToLowerInvariant();
+        var superpixel = task == "superpixel";
+        if (!superpixel && task is not ("semantic" or "instance" or "panoptic"))
+            throw new ClustSegException($"Unknown task '{task}'.", "Use --task superpixel, semantic, instance or panoptic.");
+        var steps = parse.GetValue(Steps) ?? (superpixel ? 2000 : 3000);
+        var options = new TrainOptions
+        {
+            Task = task,
+            Data = parse.GetValue(Data)! + (parse.GetValue(Split) is "train" ? "" : "@" + parse.GetValue(Split)),
+            RunDirectory = parse.GetValue(RunDirectory) ?? Path.Combine("runs", task),
+            Model = superpixel ? "clustseg-superpixel" : parse.GetValue(Model)!,
+            Steps = Positive(steps, "--steps"),
+            BatchSize = Positive(parse.GetValue(Batch) ?? (superpixel ? 1 : 4), "--batch"),
+            CropSize = Positive(parse.GetValue(Crop) ?? (superpixel ? 200 : 128), "--crop"),
+            LearningRate = parse.GetValue(LearningRate) ?? (superpixel ? 1e-3 : 1e-4),
+            WarmupSteps = parse.GetValue(Warmup) ?? Math.Min(200, steps / 20),
+            WeightDecay = parse.GetValue(WeightDecay),
+            ClipNorm = parse.GetValue(Clip),
+            CheckpointEvery = Positive(parse.GetValue(CheckpointEvery), "--checkpoint-every"),
+            Seed = parse.GetValue(Seed),
+            Resume = parse.GetValue(Resume),
+            InitFrom = parse.GetValue(Init),
+        };
+        if (options.Resume && options.InitFrom is not null)
+            throw new ClustSegException("--resume and --init both say where the weights come from.", "Use --resume to continue a run, or --init to start a new one from a checkpoint's weights.");
+        using var device = GlobalOptions.OpenDevice(parse);
+        return superpixel
+            ? SuperpixelTraining.Run(device, options, parse.GetValue(Data)!, output, error)
+            : MaskTraining.Run(device, options, parse.GetValue(Data)!, parse.GetValue(Split)!, output, error);
+    }
+
+    private static int Positive(int value, string name) => value >= 1
+        ? value
+        : throw new ClustSegException($"{name} must be at least 1, got {value}.", $"Give {name} a positive number.");
+}

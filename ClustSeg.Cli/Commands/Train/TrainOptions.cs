@@ -1,0 +1,41 @@
+using System.Globalization;
+
+namespace ClustSeg.Cli.Commands.Train;
+
+/// <summary>The settings of one `clustseg-cli train` run, after parsing and defaults.</summary>
+internal sealed record TrainOptions
+{
+    public required string Task { get; init; }
+    public required string Data { get; init; }
+    public required string RunDirectory { get; init; }
+    public string Model { get; init; } = "clustseg-tiny";
+    public int Steps { get; init; }
+    public int BatchSize { get; init; }
+    public int CropSize { get; init; }
+    public double LearningRate { get; init; }
+    public int WarmupSteps { get; init; }
+    public double WeightDecay { get; init; } = 0.05;
+    public float ClipNorm { get; init; } = 1f;
+    public int CheckpointEvery { get; init; } = 100;
+    public int Seed { get; init; }
+    public bool Resume { get; init; }
+    public string? InitFrom { get; init; }
+
+    /// <summary>What a checkpoint records to tell whether a resumed run is the same training.</summary>
+    public IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string>
+    {
+        ["task"] = Task,
+        ["data"] = Data,
+        ["model"] = Model,
+        ["steps"] = Steps.ToString(CultureInfo.InvariantCulture),
+        ["batch"] = BatchSize.ToString(CultureInfo.InvariantCulture),
+        ["crop"] = CropSize.ToString(CultureInfo.InvariantCulture),
+        ["lr"] = LearningRate.ToString("R", CultureInfo.InvariantCulture),
+        ["warmup"] = WarmupSteps.ToString(CultureInfo.InvariantCulture),
+        ["weight_decay"] = WeightDecay.ToString("R", CultureInfo.InvariantCulture),
+        ["clip"] = ClipNorm.ToString("R", CultureInfo.InvariantCulture),
+        ["checkpoint_every"] = CheckpointEvery.ToString(CultureInfo.InvariantCulture),
+        ["seed"] = Seed.ToString(CultureInfo.InvariantCulture),
+        ["init"] = InitFrom ?? "",
+    };
+}
