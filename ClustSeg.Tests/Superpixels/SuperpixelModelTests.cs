@@ -33,7 +33,7 @@ public sealed class SuperpixelModelTests(VulkanFixture fixture) : VulkanTest(fix
         Assert.Equal(expected.Keys.Order(), loaded.Module.StateTensors().Select(t => t.Path).Order());
         foreach (var tensor in loaded.Module.StateTensors()) Assert.Equal(expected[tensor.Path], Device.Download<float>(tensor.Value));
         // The CNN is the one the page describes: three width-32 layers, a stride-2 branch, a projection to 20 channels.
-        Assert.Equal([20, 64, 3, 3], loaded.Module.StateTensors().Single(t => t.Path == "project.weight").Shape);
+        Assert.Equal([20, 64, 1, 1], loaded.Module.StateTensors().Single(t => t.Path == "project.weight").Shape);
         Assert.Equal([32, 32, 3, 3], loaded.Module.StateTensors().Single(t => t.Path == "coarse.conv.weight").Shape);
     }
 

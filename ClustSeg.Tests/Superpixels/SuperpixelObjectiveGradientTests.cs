@@ -15,7 +15,7 @@ public sealed class SuperpixelObjectiveGradientTests(VulkanFixture fixture) : Vu
     private const int Width = 20, Height = 18;
     private static readonly SuperpixelGrid Grid = new(3, 3);
     private const float LabelWeight = 1f, CompactnessWeight = 0.05f;
-    private static readonly double[] ParameterSteps = [1e-2, 3e-3, 1e-3, 3e-4];
+    private static readonly double[] ParameterSteps = [1e-2, 3e-3, 1e-3];
 
     [Fact]
     public void FeatureGradientMatchesFiniteDifferences()
@@ -59,7 +59,7 @@ public sealed class SuperpixelObjectiveGradientTests(VulkanFixture fixture) : Vu
             Assert.True(Math.Abs(numeric - analytic[index]) <= 0.03 * Math.Abs(numeric) + 1e-4,
                 $"dL/dF[{index}]: backward {analytic[index]}, finite differences {numeric}");
         }
-        AssertDirectional(features, analytic, values => Run(values, false).Loss, seed: 3, [1e-2, 3e-3]);
+        AssertDirectional(features, analytic, values => Run(values, false).Loss, seed: 3, [1e-2, 3e-3, 1e-3]);
     }
 
     [Fact]
@@ -68,7 +68,7 @@ public sealed class SuperpixelObjectiveGradientTests(VulkanFixture fixture) : Vu
         var model = new SuperpixelModel();
         model.Initialize(Device, seed: 7);
         var objective = new SuperpixelObjective(model, new SuperpixelTrainingSettings { Iterations = 2, LabelWeight = LabelWeight, CompactnessWeight = CompactnessWeight });
-        var batch = SuperpixelTestData.Batch(Width, Height, superpixels: 9, Grid, seed: 5);
+        var batch = SuperpixelTestData.Checkerboard(Width, Height, superpixels: 9, Grid, seed: 5);
         var parameters = model.Module.Parameters().ToList();
 
         double Loss()
@@ -98,13 +98,20 @@ public sealed class SuperpixelObjectiveGradientTests(VulkanFixture fixture) : Vu
     }
 
     /// <summary>
-    /// Checks g . v against (L(x + eps v) - L(x - eps v)) / (2 eps) for a random unit-scale direction v. The loss is
+    /// Checks g . v against (L(x + eps v) - L(x - eps v)) / (2 eps) for a direction v (random plus the gradient's own). The loss is
     /// float32, so a small step drowns in rounding and a large one in curvature (ReLU kinks, GroupNorm): the check
-    /// passes when one of the steps in <paramref name="steps"/> agrees within 3%.
+    /// passes when one of the (few, close) steps in <paramref name="steps"/> agrees within 3%.
     /// </summary>
     private static void AssertDirectional(float[] x, float[] gradient, Func<float[], double> loss, int seed, double[] steps, string what = "features")
     {
-        var direction = Numerics.Random(x.Length, seed);
+        // A random direction alone gives derivatives of 1e-5 for some tensors, at the level of float32 rounding of the
+        // loss. The direction is therefore the gradient's own (unit length) plus half a unit of a random one: its
+        // derivative is large enough to resolve, and a gradient of the wrong size or direction still fails.
+        var norm = Math.Sqrt(gradient.Sum(g => (double)g * g));
+        var random = Numerics.Random(x.Length, seed);
+        var randomNorm = Math.Sqrt(random.Sum(r => r * r));
+        var direction = new double[x.Length];
+        for (var i = 0; i < x.Length; i++) direction[i] = (norm > 0 ? gradient[i] / norm : 0) + 0.5 * random[i] / randomNorm;
         var analytic = gradient.Select((g, i) => g * direction[i]).Sum();
         var tried = new List<string>();
         foreach (var eps in steps)
