@@ -31,7 +31,7 @@ public static class TrainingCheckpoint
     public static TrainingState ReadState(string path) => TrainingState.FromMetadata(SafetensorsFile.Read(path).Metadata, path);
 
     /// <summary>
-    /// Loads a training checkpoint into an allocated <paramref name="model"/> and <paramref name="optimizer"/>;
+    /// Loads a training checkpoint into <paramref name="model"/> (allocating it if needed) and <paramref name="optimizer"/>;
     /// returns where the run stands.
     /// </summary>
     /// <exception cref="Errors.ClustSegException">The file is not a training checkpoint of this model.</exception>
@@ -43,6 +43,7 @@ public static class TrainingCheckpoint
         var file = SafetensorsFile.Read(path);
         var state = TrainingState.FromMetadata(file.Metadata, path);
         var byName = Checkpoint.Verify(model, file, path);
+        ModuleState.Allocate(model, device);
         foreach (var tensor in model.StateTensors()) device.Upload<float>(tensor.Value, byName[tensor.Path].Data);
         optimizer.LoadState(device, file.Tensors.ToDictionary(t => t.Name, StringComparer.Ordinal), path);
         return state;

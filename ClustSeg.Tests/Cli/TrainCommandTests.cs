@@ -1,0 +1,85 @@
+using System.Text.Json;
+using ClustSeg.Cli;
+using ClustSeg.Runtime.Models;
+using ClustSeg.Runtime.Training;
+using ClustSeg.Tests.Data;
+using ClustSeg.Tests.Support;
+
+namespace ClustSeg.Tests.Cli;
+
+public sealed class TrainCommandTests(SynthFixture synth) : IClassFixture<SynthFixture>, IDisposable
+{
+    private readonly TempFolder _work = new();
+
+    private string Run => Path.Combine(_work.Path, "run");
+
+    public void Dispose() => _work.Dispose();
+
+    private (int Code, string Output, string Error) Train(params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var code = CliApp.Run(["train", "--task", "panoptic", "--data", "synth:" + synth.Root, "-o", Run, "--batch", "1", .. args, .. (args.Contains("--crop") ? Array.Empty<string>() : ["--crop", "64"])], output, error);
+        return (code, output.ToString(), error.ToString());
+    }
+
+    private int LoggedSteps() => File.ReadAllLines(Path.Combine(Run, "train.jsonl")).Length;
+
+    [Fact]
+    public void TrainsWritesEverythingAndResumesOnlyTheSameRecipe()
+    {
+        var first = Train("--steps", "2", "--checkpoint-every", "1");
+        Assert.True(first.Code == 0, first.Error);
+        Assert.Contains("trained 2 steps", first.Output);
+        Assert.Equal(2, LoggedSteps());
+        foreach (var file in new[] { "checkpoint.safetensors", "model.safetensors", "loss.png" }) Assert.True(File.Exists(Path.Combine(Run, file)), file);
+        var model = ClustSegModel.Describe(Path.Combine(Run, "model.safetensors"));
+        Assert.Equal(ClustSegTask.Panoptic, model.Task);
+        Assert.Equal(4, model.Things);
+        var step = JsonDocument.Parse(File.ReadAllLines(Path.Combine(Run, "train.jsonl"))[1]).RootElement;
+        Assert.True(step.GetProperty("loss").GetDouble() > 0);
+        Assert.True(step.GetProperty("losses").TryGetProperty("mask_bce", out _));
+
+        var again = Train("--steps", "2");
+        Assert.Equal(2, again.Code);
+        Assert.Contains("already holds a training run", again.Error);
+        Assert.Contains("--resume", again.Error);
+
+        var changed = Train("--steps", "3", "--resume", "--lr", "0.5");
+        Assert.Equal(2, changed.Code);
+        Assert.Contains("lr: ", changed.Error);
+
+        var resumed = Train("--steps", "3", "--resume");
+        Assert.True(resumed.Code == 0, resumed.Error);
+        Assert.Contains("resuming", resumed.Output);
+        Assert.Equal(3, LoggedSteps());
+        Assert.Equal(3, TrainingCheckpoint.ReadState(Path.Combine(Run, "checkpoint.safetensors")).Step);
+    }
+
+    [Fact]
+    public void ResumeWithoutARunSaysWhereItLooked()
+    {
+        var result = Train("--steps", "2", "--resume");
+        Assert.Equal(2, result.Code);
+        Assert.Contains("no training checkpoint", result.Error);
+    }
+
+    [Fact]
+    public void CropMustFitTheModelStride()
+    {
+        var result = Train("--steps", "1", "--crop", "100");
+        Assert.Equal(2, result.Code);
+        Assert.Contains("multiple of 32", result.Error);
+    }
+
+    [Fact]
+    public void SuperpixelTrainingRefusesMaskDataAndBatches()
+    {
+        var error = new StringWriter();
+        Assert.Equal(2, CliApp.Run(["train", "--task", "superpixel", "--data", "synth:" + synth.Root, "-o", Run], new StringWriter(), error));
+        Assert.Contains("bsds500:PATH", error.ToString());
+        error = new StringWriter();
+        Assert.Equal(2, CliApp.Run(["train", "--task", "superpixel", "--data", "bsds500:x", "--batch", "2", "-o", Run], new StringWriter(), error));
+        Assert.Contains("one crop per step", error.ToString());
+    }
+}
