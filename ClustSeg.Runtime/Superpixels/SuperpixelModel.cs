@@ -1,5 +1,6 @@
 using ClustSeg.Models;
 using ClustSeg.Runtime.Errors;
+using ClustSeg.Runtime.Imaging;
 using ClustSeg.Runtime.Nn;
 using ClustSeg.Runtime.Nn.Safetensors;
 using ClustSeg.Runtime.Ops;
@@ -9,8 +10,9 @@ using ClustSeg.Runtime.Vulkan;
 namespace ClustSeg.Runtime.Superpixels;
 
 /// <summary>
-/// The trained superpixel model: the pixel CNN of models/superpixel.cseg on the Lab + (y, x) features, whose 20
-/// output channels go in front of those 5 to form the pixel features [B, 25, H, W] that the EM clusters.
+/// The trained superpixel model: the pixel CNN of models/superpixel.cseg on the image's Lab * s_c channels, whose 20
+/// output channels go in front of the 5 Lab + (y, x) features to form the pixel features [B, 25, H, W] that the EM
+/// clusters. The CNN does not see (y, x), so its output does not depend on K and one pass serves every K.
 /// </summary>
 public sealed class SuperpixelModel
 {
@@ -26,7 +28,9 @@ public sealed class SuperpixelModel
     /// <summary>Channels of <see cref="RecordFeatures"/>: the CNN's, then Lab, then (y, x).</summary>
     public const int FeatureChannels = CnnChannels + SuperpixelFeatures.LabXyChannels;
 
-    private readonly SuperpixelCnn _cnn = new(SuperpixelFeatures.LabXyChannels, 32, CnnChannels, 8);
+    private const int LabChannels = 3;
+    private readonly SuperpixelCnn _cnn = new(LabChannels, 32, CnnChannels, 8);
+    private CnnCacheEntry? _cache;
 
     /// <summary>The generated module tree (parameters and checkpoint names).</summary>
     public Module Module => _cnn;
@@ -86,7 +90,7 @@ public sealed class SuperpixelModel
     }
 
     /// <summary>
-    /// Records the pixel features concat(CNN(labXy), labXy) [B, 25, H, W] from <paramref name="labXy"/> [B, 5, H, W]
+    /// Records the pixel features concat(CNN(Lab), labXy) [B, 25, H, W] from <paramref name="labXy"/> [B, 5, H, W]
     /// (<see cref="SuperpixelFeatures.LabXy"/>). In a training context the CNN keeps its state for
     /// <see cref="RecordFeaturesBackward"/>.
     /// </summary>
@@ -96,7 +100,9 @@ public sealed class SuperpixelModel
         ArgumentNullException.ThrowIfNull(labXy);
         if (labXy.Rank != 4 || labXy.Dim(1) != SuperpixelFeatures.LabXyChannels)
             throw new ArgumentException($"'{labXy.Name}' is [{labXy.ShapeText}]; the superpixel CNN takes Lab + (y, x) features [B, 5, H, W].", nameof(labXy));
-        var cnn = _cnn.Forward(context, labXy);
+        var lab = context.Scratch.Allocate("superpixel.lab", DType.F32, labXy.Dim(0), LabChannels, labXy.Dim(2), labXy.Dim(3));
+        context.Recorder.SliceChannels(labXy, 0, lab);
+        var cnn = _cnn.Forward(context, lab);
         var features = context.Scratch.Allocate("superpixel.features", DType.F32, labXy.Dim(0), FeatureChannels, labXy.Dim(2), labXy.Dim(3));
         context.Recorder.ConcatChannels([cnn, labXy], features);
         return features;
@@ -135,4 +141,31 @@ public sealed class SuperpixelModel
             scratch.Reset();
         }
     }
+
+    /// <summary>
+    /// The pixel features [25, H, W] of one image on the host: the CNN's 20 channels, then <paramref name="labXy"/>.
+    /// The CNN output of the latest image is kept, keyed by the image object and the Lab settings, so segmenting one
+    /// image at several K runs the CNN once; <paramref name="cnnTime"/> is what the CNN pass took when it ran, so time
+    /// per image stays honest when the cache answers.
+    /// </summary>
+    public float[] Features(GpuDevice device, RgbImage image, float[] labXy, SuperpixelOptions options, out TimeSpan cnnTime)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        ArgumentNullException.ThrowIfNull(options);
+        int h = image.Height, w = image.Width, n = h * w;
+        if (_cache is not { } hit || !ReferenceEquals(hit.Image, image) || hit.ColorScale != options.ColorScale || hit.Smoothing != options.Smoothing)
+        {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            var all = ComputeFeatures(device, labXy, h, w);
+            hit = new CnnCacheEntry(image, options.ColorScale, options.Smoothing, all[..(CnnChannels * n)], clock.Elapsed);
+            _cache = hit;
+        }
+        var features = new float[FeatureChannels * n];
+        hit.Cnn.CopyTo(features, 0);
+        labXy.CopyTo(features, CnnChannels * n);
+        cnnTime = hit.Time;
+        return features;
+    }
+
+    private sealed record CnnCacheEntry(RgbImage Image, float ColorScale, float Smoothing, float[] Cnn, TimeSpan Time);
 }

@@ -53,9 +53,13 @@ public sealed class SuperpixelSegmenter
         int h = image.Height, w = image.Width, k = Options.Superpixels;
         var features = SuperpixelFeatures.LabXy(image, Options);
         var channels = SuperpixelFeatures.LabXyChannels;
+        var cachedCnnTime = TimeSpan.Zero;
         if (Model is not null)
         {
-            features = Model.ComputeFeatures(_device, features, h, w);
+            var before = clock.Elapsed;
+            features = Model.Features(_device, image, features, Options, out var cnnTime);
+            // When the CNN output came from the cache (same image, another K), count what computing it took.
+            if (clock.Elapsed - before < cnnTime) cachedCnnTime = cnnTime;
             channels = SuperpixelModel.FeatureChannels;
         }
         var cells = k / Options.FragmentRatio;
@@ -67,7 +71,7 @@ public sealed class SuperpixelSegmenter
             attempt = SegmentWithGrid(features, channels, h, w, cells);
             if (Math.Abs(attempt.Count - k) < Math.Abs(best.Count - k)) best = attempt;
         }
-        return new SuperpixelResult(best.Labels, best.Count, best.Grid, clock.Elapsed);
+        return new SuperpixelResult(best.Labels, best.Count, best.Grid, clock.Elapsed + cachedCnnTime);
     }
 
     private (LabelMap Labels, int Count, SuperpixelGrid Grid) SegmentWithGrid(float[] features, int channels, int h, int w, double cells)

@@ -29,27 +29,32 @@ internal static class SuperpixelEval
         using var device = GlobalOptions.OpenDevice(parse);
         var model = checkpoint is null ? null : SuperpixelModel.Load(device, checkpoint);
         var rows = new List<Row>();
-        var loaded = new Dictionary<string, Bsds500Sample>();
+        var compactness = parse.GetValue(EvalCommand.Compactness);
+        var segmenters = counts.Select(k => new SuperpixelSegmenter(device,
+            new SuperpixelOptions { Superpixels = k, PositionScale = compactness, Smoothing = parse.GetValue(EvalCommand.Smoothing) }, model)).ToList();
+        var aggregates = counts.Select(_ => new SuperpixelMetricsAggregator()).ToList();
+        var milliseconds = new double[counts.Count];
+        // Image by image, every K in turn: a trained model's CNN then runs once per image (its output does not depend on K).
         new ProgressBar("eval", samples.Count * counts.Count, error).Run(advance =>
         {
-            foreach (var k in counts)
+            foreach (var info in samples)
             {
-                var segmenter = new SuperpixelSegmenter(device, new SuperpixelOptions { Superpixels = k, PositionScale = parse.GetValue(EvalCommand.Compactness), Smoothing = parse.GetValue(EvalCommand.Smoothing) }, model);
-                var aggregate = new SuperpixelMetricsAggregator();
-                double milliseconds = 0;
-                foreach (var info in samples)
+                var sample = Bsds500Dataset.Load(info);
+                for (var i = 0; i < counts.Count; i++)
                 {
-                    if (!loaded.TryGetValue(info.Id, out var sample)) loaded[info.Id] = sample = Bsds500Dataset.Load(info);
-                    var result = segmenter.Segment(sample.Image);
-                    milliseconds += result.Elapsed.TotalMilliseconds;
-                    aggregate.AddImage(result.Labels, sample.Segmentations);
-                    advance($"K={k} {info.Id}");
+                    var result = segmenters[i].Segment(sample.Image);
+                    milliseconds[i] += result.Elapsed.TotalMilliseconds;
+                    aggregates[i].AddImage(result.Labels, sample.Segmentations);
+                    advance($"K={counts[i]} {info.Id}");
                 }
-                var mean = aggregate.Mean;
-                rows.Add(new Row(k, mean.SuperpixelCount, mean.AchievableSegmentationAccuracy, mean.UndersegmentationError,
-                    mean.BoundaryRecall, mean.Compactness, milliseconds / samples.Count, samples.Count));
             }
         });
+        for (var i = 0; i < counts.Count; i++)
+        {
+            var mean = aggregates[i].Mean;
+            rows.Add(new Row(counts[i], mean.SuperpixelCount, mean.AchievableSegmentationAccuracy, mean.UndersegmentationError,
+                mean.BoundaryRecall, mean.Compactness, milliseconds[i] / samples.Count, samples.Count));
+        }
 
         output.WriteLine($"superpixels on {dataset.Root} [{split}], {samples.Count} images, device {device.Info.Name}, " +
                          (checkpoint is null ? "untrained model (Lab + xy)" : $"trained model {checkpoint}"));
@@ -61,7 +66,8 @@ internal static class SuperpixelEval
             new System.Text.Json.JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.CamelCase });
         if (parse.GetValue(EvalCommand.Plot) is { } plot)
         {
-            var method = new SuperpixelCurve(string.Create(CultureInfo.InvariantCulture, $"ClustSeg untrained (Lab + xy), compactness {parse.GetValue(EvalCommand.Compactness)}"),
+            var name = checkpoint is null ? "ClustSeg untrained (Lab + xy)" : $"ClustSeg trained ({Path.GetFileName(checkpoint)})";
+            var method = new SuperpixelCurve(string.Create(CultureInfo.InvariantCulture, $"{name}, compactness {compactness}"),
                 rows.Select(r => new SuperpixelCurvePoint(r.Produced, r.Asa, r.Br)).ToList());
             if (SuperpixelCurvePlot.Write(plot, [method], $"BSDS500 {split}, {samples.Count} images", error)) output.WriteLine($"wrote {plot}");
         }
