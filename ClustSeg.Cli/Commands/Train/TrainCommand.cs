@@ -45,7 +45,19 @@ internal static class TrainCommand
 
     private static readonly Option<int?> Crop = new("--crop")
     {
-        Description = "Training crop size in pixels, square (default: superpixel 200, mask tasks 128; a multiple of 32 for mask tasks).",
+        Description = "Training crop size in pixels, square (default: superpixel 200, mask tasks 128; a multiple of 32 for mask tasks; " +
+                      "0 for mask tasks: whole images, padded to a multiple of 32).",
+    };
+
+    private static readonly Option<string> Scale = new("--scale")
+    {
+        Description = "Mask tasks: range of the random rescaling, MIN,MAX (clustseg.md: 0.5,2); 1,1 keeps the data's scale.",
+        DefaultValueFactory = _ => "0.5,2",
+    };
+
+    private static readonly Option<bool> NoFlip = new("--no-flip")
+    {
+        Description = "Mask tasks: no random horizontal flips (e.g. to overfit one image as a sanity check).",
     };
 
     private static readonly Option<double?> LearningRate = new("--lr")
@@ -102,7 +114,7 @@ internal static class TrainCommand
             "  clustseg-cli synth --out synth --images 2000 --size 128\n" +
             "  clustseg-cli train --task panoptic --data synth:synth -o runs/pan --steps 3000\n" +
             "  clustseg-cli eval --checkpoint runs/pan/model.safetensors --data synth:synth --split val");
-        foreach (var option in new Option[] { Task, Data, Split, Model, RunDirectory, Steps, Batch, Crop, LearningRate, Warmup, WeightDecay, Clip, CheckpointEvery, Seed, Resume, Init })
+        foreach (var option in new Option[] { Task, Data, Split, Model, RunDirectory, Steps, Batch, Crop, Scale, NoFlip, LearningRate, Warmup, WeightDecay, Clip, CheckpointEvery, Seed, Resume, Init })
             command.Options.Add(option);
         command.SetAction(parse => Run(parse, parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error));
         return command;
@@ -123,7 +135,10 @@ internal static class TrainCommand
             Model = superpixel ? "clustseg-superpixel" : parse.GetValue(Model)!,
             Steps = Positive(steps, "--steps"),
             BatchSize = Positive(parse.GetValue(Batch) ?? (superpixel ? 1 : 4), "--batch"),
-            CropSize = Positive(parse.GetValue(Crop) ?? (superpixel ? 200 : 128), "--crop"),
+            CropSize = parse.GetValue(Crop) is 0 && !superpixel ? 0 : Positive(parse.GetValue(Crop) ?? (superpixel ? 200 : 128), "--crop"),
+            MinScale = ParseScale(parse.GetValue(Scale)!).Min,
+            MaxScale = ParseScale(parse.GetValue(Scale)!).Max,
+            Flip = !parse.GetValue(NoFlip),
             LearningRate = parse.GetValue(LearningRate) ?? (superpixel ? 1e-3 : 1e-4),
             WarmupSteps = parse.GetValue(Warmup) ?? Math.Min(200, steps / 20),
             WeightDecay = parse.GetValue(WeightDecay),
@@ -139,6 +154,15 @@ internal static class TrainCommand
         return superpixel
             ? SuperpixelTraining.Run(device, options, parse.GetValue(Data)!, output, error)
             : MaskTraining.Run(device, options, parse.GetValue(Data)!, parse.GetValue(Split)!, output, error);
+    }
+
+    private static (double Min, double Max) ParseScale(string text)
+    {
+        var parts = text.Split(',', StringSplitOptions.TrimEntries);
+        if (parts.Length == 2 && double.TryParse(parts[0], System.Globalization.CultureInfo.InvariantCulture, out var min) &&
+            double.TryParse(parts[1], System.Globalization.CultureInfo.InvariantCulture, out var max) && min > 0 && max >= min)
+            return (min, max);
+        throw new ClustSegException($"--scale '{text}' is not a range MIN,MAX of positive numbers with MIN <= MAX.", "Write e.g. --scale 0.5,2 (or 1,1 for none).");
     }
 
     private static int Positive(int value, string name) => value >= 1

@@ -12,6 +12,9 @@ internal sealed record TrainOptions
     public int Steps { get; init; }
     public int BatchSize { get; init; }
     public int CropSize { get; init; }
+    public double MinScale { get; init; } = 0.5;
+    public double MaxScale { get; init; } = 2.0;
+    public bool Flip { get; init; } = true;
     public double LearningRate { get; init; }
     public int WarmupSteps { get; init; }
     public double WeightDecay { get; init; } = 0.05;
@@ -30,6 +33,8 @@ internal sealed record TrainOptions
         ["steps"] = Steps.ToString(CultureInfo.InvariantCulture),
         ["batch"] = BatchSize.ToString(CultureInfo.InvariantCulture),
         ["crop"] = CropSize.ToString(CultureInfo.InvariantCulture),
+        ["scale"] = string.Create(CultureInfo.InvariantCulture, $"{MinScale:R},{MaxScale:R}"),
+        ["flip"] = Flip ? "yes" : "no",
         ["lr"] = LearningRate.ToString("R", CultureInfo.InvariantCulture),
         ["warmup"] = WarmupSteps.ToString(CultureInfo.InvariantCulture),
         ["weight_decay"] = WeightDecay.ToString("R", CultureInfo.InvariantCulture),
