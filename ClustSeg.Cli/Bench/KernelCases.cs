@@ -50,6 +50,7 @@ internal static class KernelCases
             yield return Conv(1, 128 / s, 16, 16, 128 / s, 3, Conv2dGeometry.Square(1, 1), pass, "conv2d_tiny_");
             yield return Conv(1, 128 / s, 8, 8, 256 / s, 3, Conv2dGeometry.Square(2, 1), pass, "conv2d_tiny_");
             yield return Conv(1, 32 / s, 64 / s, 64 / s, 32 / s, 3, Conv2dGeometry.Square(2, 1), pass, "conv2d_tiny_");
+            yield return Conv(1, 64 / s, 64 / s, 64 / s, 64 / s, 3, Conv2dGeometry.Square(1, 1), pass, "conv2d_tiny_"); // pixel decoder output.0 at 256
             if (pass != "backward_input") yield return Conv(1, 3, 128 / s, 128 / s, 32 / s, 3, Conv2dGeometry.Square(2, 1), pass, "conv2d_tiny_");
         }
     }

@@ -18,10 +18,10 @@ internal static class Conv2dColumns
     /// <summary>Output rows narrower than this leave conv2d_vec4.comp's 16-pixel row tiles mostly empty.</summary>
     private const int NarrowWidth = 16;
     /// <summary>
-    /// The weight-gradient GEMM beat conv2d_backward_weight_vec4.comp by 1.5 to 3x up to 16x16 maps and tied at 128x128
-    /// (BENCHMARKS.md, "Training-step speed"), so it takes every map narrower than this.
+    /// The weight-gradient GEMM beat conv2d_backward_weight_vec4.comp by 1.5 to 3x up to 16x16 maps, by 1.2 to 1.4x at
+    /// 64x64 and tied at 128x128 (BENCHMARKS.md, "Training-step speed"), so it takes every map narrower than this.
     /// </summary>
-    private const int WeightGradientWidth = 64;
+    private const int WeightGradientWidth = 128;
     private const int MaxGroups = 65535;
 
     /// <summary>Whether the columns path can run this convolution at all (CPU device, one group, dispatchable).</summary>
@@ -39,9 +39,9 @@ internal static class Conv2dColumns
         Usable(recorder, f) && (Preferred(f) || !directVec4);
 
     /// <summary>
-    /// Weight gradient on the columns path: outputs under 64 wide, or wherever the direct vec4 kernel does not apply, as long as
-    /// the product runs on the vec4 GEMM (the scalar GEMM is no faster than the direct scalar kernel, e.g. for the
-    /// stem's 27 weight columns).
+    /// Weight gradient on the columns path: outputs under 128 wide, or wherever the direct vec4 kernel does not apply,
+    /// as long as the product runs on the vec4 GEMM (the scalar GEMM is no faster than the direct scalar kernel, e.g. for
+    /// the stem's 27 weight columns).
     /// </summary>
     internal static bool FitsWeightGradient(CommandRecorder recorder, in Conv2dOp.Push f, bool directVec4) =>
         Usable(recorder, f) && (f.OutWidth < WeightGradientWidth || !directVec4) && Rows(f) % 4 == 0 && Pixels(f) % 4 == 0;
