@@ -41,6 +41,18 @@ internal static class KernelCases
         yield return Conv(1, channels, image, image, 2 * channels, 3, Conv2dGeometry.Square(2, 1), "backward_weight");
         yield return Conv(2, 256 / s, 64 / s, 64 / s, channels, 1, Conv2dGeometry.Square(), "forward");
         yield return Conv(1, 2 * channels, image, image, 2 * channels, 3, Conv2dGeometry.Square(1, 1, 1, 2 * channels), "forward"); // depthwise
+        // clustseg-tiny's convolutions at a 128x128 input where the direct kernels parallelise badly: the stride-32 stage
+        // (4x4 maps, 8x8 at 256), the stride-2 stage transition and the stem (3 input channels, stride 2).
+        foreach (var pass in new[] { "forward", "backward_input", "backward_weight" })
+        {
+            yield return Conv(1, 256 / s, 4, 4, 256 / s, 3, Conv2dGeometry.Square(1, 1), pass, "conv2d_tiny_");
+            yield return Conv(1, 256 / s, 8, 8, 256 / s, 3, Conv2dGeometry.Square(1, 1), pass, "conv2d_tiny_");
+            yield return Conv(1, 128 / s, 16, 16, 128 / s, 3, Conv2dGeometry.Square(1, 1), pass, "conv2d_tiny_");
+            yield return Conv(1, 128 / s, 8, 8, 256 / s, 3, Conv2dGeometry.Square(2, 1), pass, "conv2d_tiny_");
+            yield return Conv(1, 32 / s, 64 / s, 64 / s, 32 / s, 3, Conv2dGeometry.Square(2, 1), pass, "conv2d_tiny_");
+            yield return Conv(1, 64 / s, 64 / s, 64 / s, 64 / s, 3, Conv2dGeometry.Square(1, 1), pass, "conv2d_tiny_"); // pixel decoder output.0 at 256
+            if (pass != "backward_input") yield return Conv(1, 3, 128 / s, 128 / s, 32 / s, 3, Conv2dGeometry.Square(2, 1), pass, "conv2d_tiny_");
+        }
     }
 
     private static string Letter(bool transposed) => transposed ? "T" : "N";
@@ -59,13 +71,13 @@ internal static class KernelCases
         });
     }
 
-    private static KernelCase Conv(int n, int c, int h, int w, int o, int kernel, Conv2dGeometry g, string pass)
+    private static KernelCase Conv(int n, int c, int h, int w, int o, int kernel, Conv2dGeometry g, string pass, string prefix = "conv2d_")
     {
         var (oh, ow) = g.OutputSize(h, w, kernel, kernel);
         var macs = (double)n * o * oh * ow * (c / g.Groups) * kernel * kernel;
         var depthwise = g.Groups > 1 && g.Groups == c;
         var bytes = 4.0 * (n * c * h * w + o * (c / g.Groups) * kernel * kernel + n * o * oh * ow);
-        var name = (depthwise ? "conv2d_depthwise_" : "conv2d_") + pass;
+        var name = (depthwise ? "conv2d_depthwise_" : prefix) + pass;
         var shape = $"{n}x{c}x{h}x{w} -> {o} k{kernel} s{g.StrideH} p{g.PadH}";
         return new KernelCase(name, shape, depthwise ? 0 : 2 * macs, bytes, device =>
         {

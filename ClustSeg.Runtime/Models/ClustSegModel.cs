@@ -131,10 +131,13 @@ public sealed partial class ClustSegModel
 
     /// <summary>
     /// Records the forward pass of a padded, normalised batch <paramref name="image"/> [B, 3, Hp, Wp] (Hp and Wp
-    /// multiples of 32; see <see cref="ModelInput"/>).
+    /// multiples of 32; see <see cref="ModelInput"/>). Unless <paramref name="imageGradient"/> is set, the image is
+    /// declared gradient-free (<see cref="ModuleContext.SkipGradientOf"/>): training needs only the parameter
+    /// gradients, and the first convolution then skips its input gradient, the largest stride-2 one.
     /// </summary>
-    public ClustSegOutputs Forward(ModuleContext context, Tensor image)
+    public ClustSegOutputs Forward(ModuleContext context, Tensor image, bool imageGradient = false)
     {
+        ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(image);
         if (image.Rank != 4 || image.Dim(1) != 3 || image.Dim(2) % ModelInput.SizeMultiple != 0 || image.Dim(3) % ModelInput.SizeMultiple != 0)
         {
@@ -142,6 +145,7 @@ public sealed partial class ClustSegModel
                 $"The model input '{image.Name}' is [{image.ShapeText}]; it must be [B, 3, H, W] with H and W multiples of {ModelInput.SizeMultiple} (pad with ModelInput.Batch).",
                 nameof(image));
         }
+        if (!imageGradient) context.SkipGradientOf(image);
         var (classLogits, maskLogits, centres, features8) = _network.Forward(context, image);
         return new ClustSegOutputs(classLogits, maskLogits, centres, features8);
     }
@@ -149,7 +153,7 @@ public sealed partial class ClustSegModel
     /// <summary>
     /// Records the backward pass of the latest Forward from the loss gradients of every layer's class and mask logits
     /// (null entries or lists mean zero); parameter gradients are added to <see cref="Parameter.Grad"/>. Returns the
-    /// gradient of the input image.
+    /// gradient of the input image when Forward was asked for it (<c>imageGradient: true</c>), else null.
     /// </summary>
     public Tensor? Backward(ModuleContext context, IReadOnlyList<Tensor?>? dClassLogits, IReadOnlyList<Tensor?>? dMaskLogits, Tensor? dCentres = null) =>
         _network.Backward(context, dClassLogits, dMaskLogits, dCentres, null);

@@ -46,6 +46,26 @@ public sealed class ModuleContext
     /// <summary>Sums gradients where a value fans out.</summary>
     public IGradientAccumulator Gradients { get; }
 
+    private readonly HashSet<Tensor> _gradientFree = new(ReferenceEqualityComparer.Instance);
+
+    /// <summary>
+    /// Declares that no one reads the gradient of <paramref name="tensor"/> in this step (typically the network's input
+    /// image, or any data tensor). A layer whose input it is may then skip recording that input's gradient in Backward
+    /// and return null for it (see <see cref="NeedsGradient"/>); parameter gradients are unaffected.
+    /// </summary>
+    public void SkipGradientOf(Tensor tensor)
+    {
+        ArgumentNullException.ThrowIfNull(tensor);
+        _gradientFree.Add(tensor);
+    }
+
+    /// <summary>
+    /// Whether Backward must record the gradient of <paramref name="tensor"/>: true unless it was passed to
+    /// <see cref="SkipGradientOf"/> in this context. Layers call it for their inputs; skipping is an optimisation, so a
+    /// layer that ignores it stays correct.
+    /// </summary>
+    public bool NeedsGradient(Tensor tensor) => !_gradientFree.Contains(tensor);
+
     /// <summary>
     /// The sum of two gradient contributions, where null stands for zero: returns the other one unchanged when
     /// either is null, else records their sum. Generated Backward methods call this wherever a value is read more than once.

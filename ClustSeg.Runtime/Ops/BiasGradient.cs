@@ -19,8 +19,10 @@ internal static class BiasGradient
     /// <summary>Records grad_bias[c] (+)= sum over o, i of grad viewed as [outer, channels, inner].</summary>
     internal static void Record(CommandRecorder recorder, Tensor grad, Tensor gradBias, int outer, int channels, int inner, bool accumulate)
     {
-        var kernel = recorder.Device.GetKernel(new KernelSpec("bias_backward", 2, 12, GroupSize, SpecConstant.Bool(accumulate)));
-        recorder.Dispatch(kernel, Groups.For1D(channels, 1), new Push((uint)outer, (uint)channels, (uint)inner),
+        // inner = 1 (matmul rows): lanes over channels, rows in a loop; else one workgroup per channel.
+        var rows = inner == 1;
+        var kernel = recorder.Device.GetKernel(new KernelSpec("bias_backward", 2, 12, GroupSize, SpecConstant.Bool(accumulate), SpecConstant.Bool(rows)));
+        recorder.Dispatch(kernel, rows ? Groups.For1D(Groups.CeilDiv(channels, GroupSize), 1) : Groups.For1D(channels, 1), new Push((uint)outer, (uint)channels, (uint)inner),
             Binding.Read(grad), accumulate ? Binding.ReadWrite(gradBias) : Binding.Write(gradBias));
     }
 }

@@ -44,7 +44,13 @@ public static class Conv2dOp
             Conv2dPointwise.Forward(recorder, push, x, weight, bias, y);
             return;
         }
-        if (Conv2dVec4.Suits(recorder) && Conv2dVec4.Fits((int)push.Width, (int)push.StrideW, (int)push.PadW, (int)push.DilationW, (int)push.KernelW, (int)(push.OutChannels / push.Groups)))
+        var vec4 = Conv2dVec4.Suits(recorder) && Conv2dVec4.Fits((int)push.Width, (int)push.StrideW, (int)push.PadW, (int)push.DilationW, (int)push.KernelW, (int)(push.OutChannels / push.Groups));
+        if (Conv2dColumns.FitsForward(recorder, push, vec4))
+        {
+            Conv2dColumns.Forward(recorder, push, x, weight, bias, y);
+            return;
+        }
+        if (vec4)
         {
             Conv2dVec4.Forward(recorder, push, x, weight, bias, y);
             return;
@@ -77,6 +83,8 @@ public static class Conv2dOp
             ShapeCheck.Same(Op, "gradX", gradX, "x", x);
             if (Conv2dPointwise.Fits(recorder, push))
                 Conv2dPointwise.InputGradient(recorder, push, gradY, weight, gradX, accumulate);
+            else if (Conv2dColumns.FitsInputGradient(recorder, push, Conv2dVec4.Suits(recorder) && Conv2dVec4.FitsInputGradient(push)))
+                Conv2dColumns.InputGradient(recorder, push, gradY, weight, gradX, accumulate);
             else if (Conv2dVec4.Suits(recorder) && Conv2dVec4.FitsInputGradient(push))
                 Conv2dVec4.InputGradient(recorder, push, gradY, weight, gradX, accumulate);
             else
@@ -88,6 +96,8 @@ public static class Conv2dOp
             ShapeCheck.Same(Op, "gradWeight", gradWeight, "weight", weight);
             if (Conv2dPointwise.Fits(recorder, push))
                 Conv2dPointwise.WeightGradient(recorder, push, x, gradY, gradWeight, accumulate);
+            else if (Conv2dColumns.FitsWeightGradient(recorder, push, Conv2dVec4.Suits(recorder) && Conv2dVec4.FitsWeightGradient(push)))
+                Conv2dColumns.WeightGradient(recorder, push, x, gradY, gradWeight, accumulate);
             else if (Conv2dVec4.Suits(recorder) && Conv2dVec4.FitsWeightGradient(push))
                 Conv2dVec4.WeightGradient(recorder, push, x, gradY, gradWeight, accumulate);
             else

@@ -11,7 +11,7 @@ namespace ClustSeg.Runtime.Ops;
 /// </summary>
 internal static class Conv2dVec4
 {
-    private const uint PackGroupSize = 256;
+    private const uint PackGroupSize = 64;
     private const int RowsPerGroup = 8; // TM of conv2d_backward_weight_vec4.comp
     // Tile of conv2d_vec4.comp: 16 output channels x (lanes x 4 quads x 4 pixels) along a row.
     private const int ForwardRows = 16;
@@ -89,7 +89,9 @@ internal static class Conv2dVec4
         var count = (uint)weight.ElementCount;
         var packed = recorder.Device.Scratch.Allocate(weight.Name + (flip ? ".flipped" : ".packed"), DType.F32, (int)count);
         var kernel = recorder.Device.GetKernel(new KernelSpec("conv2d_pack_weights", 2, Marshal.SizeOf<PackPush>(), PackGroupSize, SpecConstant.Bool(flip)));
-        recorder.Dispatch(kernel, Groups.For1D(count, PackGroupSize),
+        uint inner = flip ? f.Channels / f.Groups : f.OutChannels / f.Groups, outer = flip ? f.OutChannels / f.Groups : f.Channels / f.Groups;
+        ShapeCheck.That(f.Groups * outer <= 65535, "conv2d", $"too many weight rows to repack ({f.Groups} groups x {outer}).");
+        recorder.Dispatch(kernel, (Groups.CeilDiv(inner, PackGroupSize), f.KernelH * f.KernelW, f.Groups * outer),
             new PackPush(f.OutChannels / f.Groups, f.Channels / f.Groups, f.KernelH, f.KernelW, count), Binding.Read(weight), Binding.Write(packed));
         return packed;
     }

@@ -42,7 +42,7 @@ public static class LayerNormOp
         ShapeCheck.Exactly("LayerNorm", "weight", weight, width);
         ShapeCheck.Exactly("LayerNorm", "bias", bias, width);
         ShapeCheck.Same("LayerNorm", "x", x, "y", y);
-        var kernel = recorder.Device.GetKernel(new KernelSpec("layer_norm", 6, 12, RowGroupSize(width)));
+        var kernel = recorder.Device.GetKernel(new KernelSpec("layer_norm", 6, 12, RowGroupSize(recorder, width)));
         recorder.Dispatch(kernel, Groups.For1D(rows, 1), new ForwardPush((uint)rows, (uint)width, epsilon),
             Binding.Read(x), Binding.Read(weight), Binding.Read(bias), Binding.Write(y), Binding.Write(mean), Binding.Write(rstd));
     }
@@ -71,7 +71,7 @@ public static class LayerNormOp
         ShapeCheck.Exactly("LayerNormBackward", "dweight", dweight, width);
         ShapeCheck.Exactly("LayerNormBackward", "dbias", dbias, width);
         var push = new BackwardPush((uint)rows, (uint)width);
-        var input = recorder.Device.GetKernel(new KernelSpec("layer_norm_backward", 6, 8, RowGroupSize(width)));
+        var input = recorder.Device.GetKernel(new KernelSpec("layer_norm_backward", 6, 8, RowGroupSize(recorder, width)));
         recorder.Dispatch(input, Groups.For1D(rows, 1), push,
             Binding.Read(x), Binding.Read(dy), Binding.Read(weight), Binding.Read(mean), Binding.Read(rstd), Binding.Write(dx));
         var affine = recorder.Device.GetKernel(new KernelSpec("layer_norm_backward_affine", 6, 8));
@@ -79,8 +79,10 @@ public static class LayerNormOp
             Binding.Read(x), Binding.Read(dy), Binding.Read(mean), Binding.Read(rstd), Binding.Write(dweight), Binding.Write(dbias));
     }
 
-    // Rows of the model's widths (64 to 512) fill a small workgroup; wider rows get more lanes.
-    private static uint RowGroupSize(int width) => width <= 256 ? 64u : 256u;
+    // Rows of the model's widths (64 to 512) fill a small workgroup; wider rows get more lanes. CPU devices take one
+    // subgroup whatever the width (see ReductionWidth).
+    private static uint RowGroupSize(CommandRecorder recorder, int width) =>
+        recorder.Device.Info.Kind == Vulkan.DeviceKind.Cpu ? Gemm.LanesFor(recorder.Device.Info) : width <= 256 ? 64u : 256u;
 
     private static (int Rows, int Width) Check(string op, Tensor x, Tensor mean, Tensor rstd)
     {

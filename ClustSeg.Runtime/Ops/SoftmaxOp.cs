@@ -51,7 +51,10 @@ public static class SoftmaxOp
     {
         // A contiguous axis is shared by a workgroup's lanes; otherwise each invocation owns one strided column.
         var rows = push.Inner == 1;
-        var groupSize = rows ? (push.Axis <= 256 ? 64u : 256u) : ColumnGroupSize;
+        // On CPU devices a row gets one subgroup (see ReductionWidth): more lanes only idle and deepen the barrier tree.
+        var groupSize = !rows ? ColumnGroupSize
+            : recorder.Device.Info.Kind == Vulkan.DeviceKind.Cpu ? Gemm.LanesFor(recorder.Device.Info)
+            : push.Axis <= 256 ? 64u : 256u;
         var kernel = recorder.Device.GetKernel(new KernelSpec(shader, buffers, 12, groupSize, SpecConstant.Bool(rows), SpecConstant.Bool(log)));
         var groups = rows ? Groups.For1D(push.Outer, 1) : Groups.For1D((long)push.Outer * push.Inner, groupSize);
         recorder.Dispatch(kernel, groups, push, bindings);

@@ -18,18 +18,18 @@ layout(push_constant) uniform Params {
     uint count;  // elements
 } p;
 
+// Grid: x over the last (contiguous) packed index, y over the kh x kw taps, z over (group, first index), so that every
+// integer division is on uniform values (llvmpipe scalarises per-lane integer division).
 void main() {
-    const uint i = linear_index();
-    if (i >= p.count) return;
     const uint inner = FLIP ? p.cg : p.og;  // last dimension of the packed layout
     const uint outer = FLIP ? p.og : p.cg;
-    uint rest = i;
-    const uint last = rest % inner; rest /= inner;
-    const uint tw = rest % p.kw; rest /= p.kw;
-    const uint th = rest % p.kh; rest /= p.kh;
-    const uint first = rest % outer;
-    const uint g = rest / outer;
+    const uint last = gl_GlobalInvocationID.x;
+    if (last >= inner) return;
+    const uint tap = gl_WorkGroupID.y;
+    const uint th = tap / p.kw, tw = tap % p.kw;
+    const uint first = gl_WorkGroupID.z % outer, g = gl_WorkGroupID.z / outer;
     const uint o = FLIP ? first : last, c = FLIP ? last : first;
     const uint sh = FLIP ? p.kh - 1 - th : th, sw = FLIP ? p.kw - 1 - tw : tw;
+    const uint i = ((gl_WorkGroupID.z * p.kh + th) * p.kw + tw) * inner + last;
     packed[i] = w[(((g * p.og + o) * p.cg + c) * p.kh + sh) * p.kw + sw];
 }

@@ -12,10 +12,13 @@
 layout(local_size_x_id = 0) in;
 layout(constant_id = 1) const uint STAGE = 0;
 layout(constant_id = 2) const uint HEAD_WIDTH = 16;
+#include "head_slice.glsl"
 
 layout(std430, binding = 0) readonly buffer Queries { float queries[]; };
+layout(std430, binding = 0) readonly buffer Queries4 { vec4 queries4[]; };
 layout(std430, binding = 1) readonly buffer Keys { float keys[]; };
 layout(std430, binding = 2) readonly buffer Values { float values[]; };
+layout(std430, binding = 2) readonly buffer Values4 { vec4 values4[]; };
 layout(std430, binding = 3) buffer Assignment { float assignment[]; };
 layout(std430, binding = 4) writeonly buffer Centres { float centres[]; };
 layout(std430, binding = 5) writeonly buffer Mass { float mass[]; };
@@ -36,7 +39,7 @@ void assign(uint b, uint h, uint n) {
     for (uint k = 0; k < p.clusters; k++) {
         uint queryBase = (b * p.clusters + k) * p.channels + h * HEAD_WIDTH;
         float dot = 0.0;
-        for (uint j = 0; j < HEAD_WIDTH; j++) dot += queries[queryBase + j] * key[j];
+        HEAD_DOT(dot, key, queries, queries4, queryBase)
         float logit = dot * p.scale;
         assignment[outBase + k * p.pixels] = logit;
         largest = max(largest, logit);
@@ -60,7 +63,7 @@ void weightedMean(uint b, uint h, uint k) {
     for (uint n = 0; n < p.pixels; n++) {
         float a = assignment[rowBase + n];
         uint valueBase = (b * p.pixels + n) * p.channels + h * HEAD_WIDTH;
-        for (uint j = 0; j < HEAD_WIDTH; j++) weighted[j] += a * values[valueBase + j];
+        HEAD_AXPY(weighted, a, values, values4, valueBase)
         total += a;
     }
     uint centreBase = (b * p.clusters + k) * p.channels + h * HEAD_WIDTH;

@@ -14,14 +14,18 @@
 layout(local_size_x_id = 0) in;
 layout(constant_id = 1) const uint STAGE = 0;
 layout(constant_id = 2) const uint HEAD_WIDTH = 16;
+#include "head_slice.glsl"
 
 layout(std430, binding = 0) readonly buffer Queries { float queries[]; };
+layout(std430, binding = 0) readonly buffer Queries4 { vec4 queries4[]; };
 layout(std430, binding = 1) readonly buffer Keys { float keys[]; };
+layout(std430, binding = 1) readonly buffer Keys4 { vec4 keys4[]; };
 layout(std430, binding = 2) readonly buffer Values { float values[]; };
 layout(std430, binding = 3) readonly buffer Assignment { float assignment[]; };
 layout(std430, binding = 4) readonly buffer Mass { float mass[]; };
 layout(std430, binding = 5) readonly buffer Centres { float centres[]; };
 layout(std430, binding = 6) readonly buffer CentresGrad { float centresGrad[]; };
+layout(std430, binding = 6) readonly buffer CentresGrad4 { vec4 centresGrad4[]; };
 layout(std430, binding = 7) buffer CentreDot { float centreDot[]; };
 layout(std430, binding = 8) buffer ScoresGrad { float scoresGrad[]; };
 layout(std430, binding = 9) writeonly buffer QueriesGrad { float queriesGrad[]; };
@@ -57,7 +61,7 @@ void pixelGradients(uint b, uint h, uint n) {
     for (uint k = 0; k < p.clusters; k++) {
         uint centreBase = (b * p.clusters + k) * p.channels + h * HEAD_WIDTH;
         float dot = 0.0;
-        for (uint j = 0; j < HEAD_WIDTH; j++) dot += centresGrad[centreBase + j] * value[j];
+        HEAD_DOT(dot, value, centresGrad, centresGrad4, centreBase)
         float gradA = (dot - centreDot[bh * p.clusters + k]) / (mass[bh * p.clusters + k] + MASS_EPSILON);
         scoresGrad[columnBase + k * p.pixels] = gradA;
         weightedSum += assignment[columnBase + k * p.pixels] * gradA;
@@ -72,10 +76,8 @@ void pixelGradients(uint b, uint h, uint n) {
         scoresGrad[at] = scoreGrad;
         float massWeight = a / (mass[bh * p.clusters + k] + MASS_EPSILON);
         uint centreBase = (b * p.clusters + k) * p.channels + h * HEAD_WIDTH;
-        for (uint j = 0; j < HEAD_WIDTH; j++) {
-            keyGrad[j] += scoreGrad * queries[centreBase + j];
-            valueGrad[j] += massWeight * centresGrad[centreBase + j];
-        }
+        HEAD_AXPY(keyGrad, scoreGrad, queries, queries4, centreBase)
+        HEAD_AXPY(valueGrad, massWeight, centresGrad, centresGrad4, centreBase)
     }
     for (uint j = 0; j < HEAD_WIDTH; j++) {
         keysGrad[pixelBase + j] = keyGrad[j];
@@ -91,7 +93,7 @@ void queryGradients(uint b, uint h, uint k) {
     for (uint n = 0; n < p.pixels; n++) {
         float s = scoresGrad[rowBase + n];
         uint keyBase = (b * p.pixels + n) * p.channels + h * HEAD_WIDTH;
-        for (uint j = 0; j < HEAD_WIDTH; j++) grad[j] += s * keys[keyBase + j];
+        HEAD_AXPY(grad, s, keys, keys4, keyBase)
     }
     uint queryBase = (b * p.clusters + k) * p.channels + h * HEAD_WIDTH;
     for (uint j = 0; j < HEAD_WIDTH; j++) queriesGrad[queryBase + j] = grad[j];

@@ -84,6 +84,13 @@ public sealed class Conv2dTests(VulkanFixture fixture) : VulkanTest(fixture)
         ["vec4 1x1 pad 1"] = new Case(1, 4, 3, 8, 4, 1, 1, Conv2dGeometry.Square(1, 1)),
         ["vec4 3x3 stride 2"] = new Case(2, 3, 7, 20, 8, 3, 3, Conv2dGeometry.Square(2, 1)),
         ["pointwise as GEMM"] = new Case(2, 8, 3, 4, 12, 1, 1, Conv2dGeometry.Square()),
+        // Ungrouped convolutions with narrow outputs or strides take the im2col GEMM path (Conv2dColumns); every case
+        // above with one group and rows under 16 wide takes it for the input gradient. These need C*KH*KW and the pixel
+        // count in multiples of 4 for its forward and weight gradient, and under 128 pixels for pixel-major columns.
+        ["columns pixel-major"] = new Case(2, 4, 5, 4, 8, 3, 3, Conv2dGeometry.Square(1, 1)),
+        ["columns pixel-major stride 2"] = new Case(1, 8, 9, 7, 12, 3, 3, Conv2dGeometry.Square(2, 1)),
+        ["columns channel-major, dilated"] = new Case(2, 4, 20, 12, 4, 3, 3, Conv2dGeometry.Square(1, 2, 2)),
+        ["columns stride 2, wide rows"] = new Case(1, 4, 9, 32, 8, 3, 3, Conv2dGeometry.Square(2, 1)),
     };
 
     public static TheoryData<string> Cases() => new(Named.Keys);
@@ -149,6 +156,7 @@ public sealed class Conv2dTests(VulkanFixture fixture) : VulkanTest(fixture)
     [Theory]
     [InlineData(5, 3)] // general kernels
     [InlineData(8, 4)] // vec4 kernels
+    [InlineData(4, 8)] // im2col GEMM path, pixel-major
     public void BackwardAccumulatesIntoExistingGradients(int width, int channels)
     {
         var s = new Case(1, channels, 6, width, 4, 3, 3, Conv2dGeometry.Square(1, 1));
@@ -168,6 +176,26 @@ public sealed class Conv2dTests(VulkanFixture fixture) : VulkanTest(fixture)
         }
         Numerics.AssertClose(Device.Read(dx), gradX.Select((v, i) => v + startX[i]).ToArray(), what: "dx");
         Numerics.AssertClose(Device.Read(dw), gradW.Select((v, i) => v + startW[i]).ToArray(), what: "dw");
+    }
+
+    [Theory]
+    [InlineData("columns pixel-major", true, true)]
+    [InlineData("columns stride 2, wide rows", false, false)]
+    public void NarrowAndStridedConvolutionsTakeTheColumnsPath(string name, bool forward, bool pixelMajor)
+    {
+        var s = Named[name];
+        using var recorder = Device.BeginRecording(profile: true);
+        var x = Device.Poisoned("x", s.ShapeX);
+        var w = Device.Poisoned("w", s.ShapeW);
+        recorder.Conv2d(x, w, null, Device.Poisoned("y", s.ShapeY), s.G);
+        recorder.Conv2dBackward(x, w, Device.Poisoned("gradY", s.ShapeY), Device.Poisoned("dx", s.ShapeX), Device.Poisoned("dw", s.ShapeW), null, s.G);
+        recorder.Submit();
+        var kernels = recorder.Timings.Select(t => t.Kernel.Split('/')[0]).ToList();
+        Assert.Equal(forward ? 2 : 1, kernels.Count(k => k == "conv2d_im2col"));
+        Assert.Equal(1, kernels.Count(k => k == "conv2d_col2im"));
+        Assert.DoesNotContain(kernels, k => k is "conv2d_backward_input" or "conv2d_backward_weight" or "conv2d_backward_weight_vec4");
+        Assert.Equal(forward, !kernels.Contains("conv2d_vec4"));
+        Assert.Equal(pixelMajor, kernels.Contains("permute")); // the pixel-major forward writes NHWC, then permutes
     }
 
     [Fact]

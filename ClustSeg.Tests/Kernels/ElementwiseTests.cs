@@ -8,7 +8,7 @@ namespace ClustSeg.Tests.Kernels;
 
 public sealed class ElementwiseTests(VulkanFixture fixture) : VulkanTest(fixture)
 {
-    private const int Count = 1009; // prime: not a multiple of the workgroup
+    private const int Count = 1009; // prime: not a multiple of the workgroup, nor of 4 (scalar kernels)
 
     /// <summary>erf by its Maclaurin series, exact to ~1e-9 for |z| &lt;= 5 in double; beyond that erf is +-1.</summary>
     private static double Erf(double z)
@@ -46,14 +46,16 @@ public sealed class ElementwiseTests(VulkanFixture fixture) : VulkanTest(fixture
         Assert.Equal(0.9999779095030014, Erf(3), 1e-11);
     }
 
-    [Fact]
-    public void UnaryOpsMatchReference()
+    [Theory]
+    [InlineData(Count)]
+    [InlineData(1012)] // a multiple of 4: the vec4 kernels on CPU devices
+    public void UnaryOpsMatchReference(int count)
     {
-        var x = Numerics.RoundToFloat(Numerics.Random(Count, 1, 4));
-        var tx = Device.Upload("x", x, Count);
-        var relu = Device.Poisoned("relu", Count);
-        var gelu = Device.Poisoned("gelu", Count);
-        var scaled = Device.Poisoned("scaled", Count);
+        var x = Numerics.RoundToFloat(Numerics.Random(count, 1, 4));
+        var tx = Device.Upload("x", x, count);
+        var relu = Device.Poisoned("relu", count);
+        var gelu = Device.Poisoned("gelu", count);
+        var scaled = Device.Poisoned("scaled", count);
         Run(r =>
         {
             r.Relu(tx, relu);
@@ -65,28 +67,32 @@ public sealed class ElementwiseTests(VulkanFixture fixture) : VulkanTest(fixture
         Numerics.AssertClose(Device.Read(scaled), Array.ConvertAll(x, v => -2.5 * v), what: "scale");
     }
 
-    [Fact]
-    public void GeluIsAccurateElementByElement()
+    [Theory]
+    [InlineData(Count)]
+    [InlineData(1012)] // a multiple of 4: the vec4 kernels on CPU devices
+    public void GeluIsAccurateElementByElement(int count)
     {
         // Relative error per element, not just over the vector: small |x| and the tails are where erf forms go wrong.
-        var x = Numerics.RoundToFloat(Numerics.Random(Count, 2, 7));
-        var tx = Device.Upload("x", x, Count);
-        var y = Device.Poisoned("y", Count);
+        var x = Numerics.RoundToFloat(Numerics.Random(count, 2, 7));
+        var tx = Device.Upload("x", x, count);
+        var y = Device.Poisoned("y", count);
         var result = Run(r => r.Gelu(tx, y), y);
-        for (var i = 0; i < Count; i++)
+        for (var i = 0; i < count; i++)
             Assert.True(Math.Abs(result[i] - Gelu(x[i])) <= 2e-6 * Math.Max(Math.Abs(x[i]), 1e-3), $"gelu({x[i]}) = {result[i]}, expected {Gelu(x[i])}");
     }
 
-    [Fact]
-    public void BinaryOpsAndAccumulateMatchReference()
+    [Theory]
+    [InlineData(Count)]
+    [InlineData(1012)] // a multiple of 4: the vec4 kernels on CPU devices
+    public void BinaryOpsAndAccumulateMatchReference(int count)
     {
-        var a = Numerics.RoundToFloat(Numerics.Random(Count, 3));
-        var b = Numerics.RoundToFloat(Numerics.Random(Count, 4));
-        var ta = Device.Upload("a", a, 1, Count);
-        var tb = Device.Upload("b", b, 1, Count);
-        var sum = Device.Poisoned("sum", 1, Count);
-        var product = Device.Poisoned("product", 1, Count);
-        var accumulator = Device.Upload("acc", b, 1, Count);
+        var a = Numerics.RoundToFloat(Numerics.Random(count, 3));
+        var b = Numerics.RoundToFloat(Numerics.Random(count, 4));
+        var ta = Device.Upload("a", a, 1, count);
+        var tb = Device.Upload("b", b, 1, count);
+        var sum = Device.Poisoned("sum", 1, count);
+        var product = Device.Poisoned("product", 1, count);
+        var accumulator = Device.Upload("acc", b, 1, count);
         Run(r =>
         {
             r.Add(ta, tb, sum);
@@ -113,19 +119,21 @@ public sealed class ElementwiseTests(VulkanFixture fixture) : VulkanTest(fixture
             Numerics.NumericGradient(v => v.Zip(b, (p, q) => p * q).ToArray(), x, dy), 1e-7, "d(a*b)/da");
     }
 
-    [Fact]
-    public void BackwardMatchesReference()
+    [Theory]
+    [InlineData(Count)]
+    [InlineData(1012)] // a multiple of 4: the vec4 kernels on CPU devices
+    public void BackwardMatchesReference(int count)
     {
-        var x = Numerics.RoundToFloat(Numerics.Random(Count, 8, 4));
-        var b = Numerics.RoundToFloat(Numerics.Random(Count, 9));
-        var dy = Numerics.RoundToFloat(Numerics.Random(Count, 10));
-        var tx = Device.Upload("x", x, Count);
-        var tb = Device.Upload("b", b, Count);
-        var tdy = Device.Upload("dy", dy, Count);
-        var dRelu = Device.Poisoned("dRelu", Count);
-        var dGelu = Device.Poisoned("dGelu", Count);
-        var da = Device.Poisoned("da", Count);
-        var db = Device.Poisoned("db", Count);
+        var x = Numerics.RoundToFloat(Numerics.Random(count, 8, 4));
+        var b = Numerics.RoundToFloat(Numerics.Random(count, 9));
+        var dy = Numerics.RoundToFloat(Numerics.Random(count, 10));
+        var tx = Device.Upload("x", x, count);
+        var tb = Device.Upload("b", b, count);
+        var tdy = Device.Upload("dy", dy, count);
+        var dRelu = Device.Poisoned("dRelu", count);
+        var dGelu = Device.Poisoned("dGelu", count);
+        var da = Device.Poisoned("da", count);
+        var db = Device.Poisoned("db", count);
         Run(r =>
         {
             r.ReluBackward(tx, tdy, dRelu);
@@ -138,11 +146,13 @@ public sealed class ElementwiseTests(VulkanFixture fixture) : VulkanTest(fixture
         Numerics.AssertClose(Device.Read(db), dy.Zip(x, (g, p) => g * p).ToArray(), what: "multiply backward (b)");
     }
 
-    [Fact]
-    public void InPlaceReluOverwritesItsInput()
+    [Theory]
+    [InlineData(Count)]
+    [InlineData(1012)] // a multiple of 4: the vec4 kernels on CPU devices
+    public void InPlaceReluOverwritesItsInput(int count)
     {
-        var x = Numerics.RoundToFloat(Numerics.Random(Count, 11));
-        var tx = Device.Upload("x", x, Count);
+        var x = Numerics.RoundToFloat(Numerics.Random(count, 11));
+        var tx = Device.Upload("x", x, count);
         Numerics.AssertClose(Run(r => r.Relu(tx, tx), tx), Array.ConvertAll(x, v => Math.Max(v, 0)));
     }
 

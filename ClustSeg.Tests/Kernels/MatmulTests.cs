@@ -232,6 +232,29 @@ public sealed class MatmulTests(VulkanFixture fixture) : VulkanTest(fixture)
     }
 
     [Fact]
+    public void BiasGradientOverManyColumnsMatchesReference()
+    {
+        // 131 columns span three workgroups of bias_backward.comp's row mode (64 lanes, one column each), the last one ragged.
+        var s = new Case(3, 5, 131, 2, false, false, true, true);
+        var a = Numerics.RoundToFloat(Numerics.Random(Count(s.ShapeA), 33));
+        var b = Numerics.RoundToFloat(Numerics.Random(Count(s.ShapeB), 34));
+        var gradC = Numerics.RoundToFloat(Numerics.Random(Count(s.ShapeC), 35));
+        var (_, _, gradBias) = Backward(s, a, b, gradC);
+        var start = Numerics.RoundToFloat(Numerics.Random(s.N, 36));
+        var dbias = Device.Poisoned("dbias", s.N);
+        var accumulated = Device.Upload("dbias2", start, s.N);
+        using (var recorder = Device.BeginRecording())
+        {
+            var (ta, tb, tc) = (Device.Upload("a", a, s.ShapeA), Device.Upload("b", b, s.ShapeB), Device.Upload("gradC", gradC, s.ShapeC));
+            recorder.MatmulBackward(ta, tb, tc, null, null, dbias, false, false);
+            recorder.MatmulBackward(ta, tb, tc, null, null, accumulated, false, false, accumulate: true);
+            recorder.Submit();
+        }
+        Numerics.AssertClose(Device.Read(dbias), gradBias, what: "dbias");
+        Numerics.AssertClose(Device.Read(accumulated), gradBias.Select((v, i) => v + start[i]).ToArray(), what: "accumulated dbias");
+    }
+
+    [Fact]
     public void BackwardAccumulatesIntoExistingGradients()
     {
         var s = new Case(1, 6, 5, 4, false, false, false, false);

@@ -37,7 +37,7 @@ public sealed class ClustSegGradientTests(VulkanFixture fixture, ITestOutputHelp
         using (var recorder = Device.BeginRecording())
         {
             var context = new ModuleContext(Device, recorder, KernelGradientAccumulator.Instance, recordsBackward: true);
-            var outputs = model.Forward(context, Device.Upload("image", image, imageShape));
+            var outputs = model.Forward(context, Device.Upload("image", image, imageShape), imageGradient: true);
             var dClass = outputs.ClassLogits.Select((t, l) => Device.Upload($"dclass{l}", weights.Class[l], t.Shape.ToArray())).ToArray();
             var dMask = outputs.MaskLogits.Select((t, l) => Device.Upload($"dmask{l}", weights.Mask[l], t.Shape.ToArray())).ToArray();
             var dCentres = Device.Upload("dcentres", weights.Centres, outputs.Centres.Shape.ToArray());

@@ -69,14 +69,21 @@ public sealed class Conv2d : UnaryPrimitive
         return output;
     }
 
-    /// <inheritdoc />
+    /// <summary>
+    /// Records the parameter gradients and returns the input gradient, or null without recording it when the context
+    /// says no one reads it (<see cref="ModuleContext.NeedsGradient"/>, e.g. for the convolution that reads the image).
+    /// </summary>
     public override Tensor? Backward(ModuleContext context, Tensor? outputGradient)
     {
         ArgumentNullException.ThrowIfNull(context);
         var input = RestoreForBackward<Tensor>();
         if (outputGradient is null) return null;
-        var inputGradient = ScratchLike(context, Path + ".dx", input);
-        context.Recorder.Conv2dBackward(input, Weight.Value, outputGradient, inputGradient, null, null, _geometry);
+        Tensor? inputGradient = null;
+        if (context.NeedsGradient(input))
+        {
+            inputGradient = ScratchLike(context, Path + ".dx", input);
+            context.Recorder.Conv2dBackward(input, Weight.Value, outputGradient, inputGradient, null, null, _geometry);
+        }
         context.Recorder.Conv2dBackward(input, Weight.Value, outputGradient, null, Weight.Grad, Bias?.Grad, _geometry, accumulate: true);
         return inputGradient;
     }

@@ -1,0 +1,114 @@
+using System.Runtime.InteropServices;
+using ClustSeg.Runtime.Kernels;
+using ClustSeg.Runtime.Recording;
+using ClustSeg.Runtime.Tensors;
+
+namespace ClustSeg.Runtime.Ops;
+
+/// <summary>
+/// The im2col path of ungrouped convolutions on CPU devices: the input is unfolded into per-image columns
+/// [C * KH * KW, OH * OW] (conv2d_im2col.comp, a scratch temporary) and every pass becomes a GEMM on the vec4
+/// register-blocked kernel: y[n] = W columns[n], grad_columns[n] = W^T grad_y[n] then folded back by
+/// conv2d_col2im.comp, grad_W = sum over n of grad_y[n] columns[n]^T. It replaces the direct kernels where they
+/// parallelise badly: narrow outputs (conv2d_vec4.comp tiles 16 pixels of a row per lane, so a 4- or 8-wide stride-32
+/// map leaves most lanes idle) and strided gradients (the scalar kernels, about 1.2 GFLOP/s on lavapipe).
+/// </summary>
+internal static class Conv2dColumns
+{
+    /// <summary>Output rows narrower than this leave conv2d_vec4.comp's 16-pixel row tiles mostly empty.</summary>
+    private const int NarrowWidth = 16;
+    /// <summary>
+    /// The weight-gradient GEMM beat conv2d_backward_weight_vec4.comp by 1.5 to 3x up to 16x16 maps, by 1.2 to 1.4x at
+    /// 64x64 and tied at 128x128 (BENCHMARKS.md, "Training-step speed"), so it takes every map narrower than this.
+    /// </summary>
+    private const int WeightGradientWidth = 128;
+    private const int MaxGroups = 65535;
+
+    /// <summary>Whether the columns path can run this convolution at all (CPU device, one group, dispatchable).</summary>
+    private static bool Usable(CommandRecorder recorder, in Conv2dOp.Push f) =>
+        Conv2dVec4.Suits(recorder) && f.Groups == 1 && f.Channels * f.KernelH * f.KernelW <= MaxGroups && f.Batch <= MaxGroups;
+
+    private static bool Preferred(in Conv2dOp.Push f) => f.OutWidth < NarrowWidth;
+
+    /// <summary>Forward on the columns path: narrow outputs, with the GEMM on the vec4 kernel (its per-row bias needs it).</summary>
+    internal static bool FitsForward(CommandRecorder recorder, in Conv2dOp.Push f, bool directVec4) =>
+        Usable(recorder, f) && (Preferred(f) || !directVec4) && (f.Channels * f.KernelH * f.KernelW) % 4 == 0 && f.OutHeight * f.OutWidth % 4 == 0;
+
+    /// <summary>Input gradient on the columns path: narrow outputs, or wherever the direct vec4 kernel does not apply (strides).</summary>
+    internal static bool FitsInputGradient(CommandRecorder recorder, in Conv2dOp.Push f, bool directVec4) =>
+        Usable(recorder, f) && (Preferred(f) || !directVec4);
+
+    /// <summary>
+    /// Weight gradient on the columns path: outputs under 128 wide, or wherever the direct vec4 kernel does not apply,
+    /// as long as the product runs on the vec4 GEMM (the scalar GEMM is no faster than the direct scalar kernel, e.g. for
+    /// the stem's 27 weight columns).
+    /// </summary>
+    internal static bool FitsWeightGradient(CommandRecorder recorder, in Conv2dOp.Push f, bool directVec4) =>
+        Usable(recorder, f) && (f.OutWidth < WeightGradientWidth || !directVec4) && Rows(f) % 4 == 0 && Pixels(f) % 4 == 0;
+
+    internal static void Forward(CommandRecorder recorder, in Conv2dOp.Push f, Tensor x, Tensor weight, Tensor? bias, Tensor y)
+    {
+        int rows = Rows(f), pixels = Pixels(f), outChannels = (int)f.OutChannels;
+        var pixelMajor = PixelMajor(recorder, f);
+        var columns = Unfold(recorder, f, x, pixelMajor);
+        if (!pixelMajor)
+        {
+            Gemm.Record(recorder, "conv2d", new Gemm.Problem(weight, false, 0, columns, false, (long)rows * pixels, y, bias,
+                outChannels, pixels, rows, (int)f.Batch, 1, false, BiasPerRow: true), GemmPath.RegisterBlocked);
+            return;
+        }
+        // y[n]^T (pixels x O) = columns[n] (pixels x rows) W^T, then back to NCHW.
+        var transposed = recorder.Device.Scratch.Allocate(y.Name + ".nhwc", DType.F32, (int)f.Batch, (int)f.OutHeight, (int)f.OutWidth, outChannels);
+        Gemm.Record(recorder, "conv2d", new Gemm.Problem(columns, false, (long)rows * pixels, weight, true, 0, transposed, bias,
+            pixels, outChannels, rows, (int)f.Batch, 1, false), GemmPath.RegisterBlocked);
+        recorder.NhwcToNchw(transposed, y);
+    }
+
+    internal static void InputGradient(CommandRecorder recorder, in Conv2dOp.Push f, Tensor gradY, Tensor weight, Tensor gradX, bool accumulate)
+    {
+        int rows = Rows(f), pixels = Pixels(f), outChannels = (int)f.OutChannels;
+        var pixelMajor = PixelMajor(recorder, f);
+        var gradColumns = recorder.Device.Scratch.Allocate(gradX.Name + ".columns", DType.F32, (int)f.Batch, rows * pixels);
+        var gradYStride = (long)outChannels * pixels;
+        // grad_columns[n] = W^T grad_y[n] (rows x pixels), or its transpose grad_y[n]^T W (pixels x rows).
+        Gemm.Record(recorder, "conv2d", pixelMajor
+            ? new Gemm.Problem(gradY, true, gradYStride, weight, false, 0, gradColumns, null, pixels, rows, outChannels, (int)f.Batch, 1, false)
+            : new Gemm.Problem(weight, true, 0, gradY, false, gradYStride, gradColumns, null, rows, pixels, outChannels, (int)f.Batch, 1, false),
+            GemmPath.RegisterBlocked);
+        var lanes = Gemm.LanesFor(recorder.Device.Info);
+        var kernel = recorder.Device.GetKernel(new KernelSpec("conv2d_col2im", 2, Marshal.SizeOf<Conv2dOp.Push>(), lanes, f.StrideW,
+            SpecConstant.Bool(accumulate), SpecConstant.Bool(pixelMajor)));
+        recorder.Dispatch(kernel, (f.Channels, f.Batch, 1u), f, Binding.Read(gradColumns), accumulate ? Binding.ReadWrite(gradX) : Binding.Write(gradX));
+    }
+
+    internal static void WeightGradient(CommandRecorder recorder, in Conv2dOp.Push f, Tensor x, Tensor gradY, Tensor gradWeight, bool accumulate)
+    {
+        int rows = Rows(f), pixels = Pixels(f);
+        // grad_W = sum over n of grad_y[n] (O x pixels) columns[n]^T: the weight columns run along the GEMM's columns
+        // whatever the map size, so the pixel-major layout would gain nothing here (it measured slower).
+        var columns = Unfold(recorder, f, x, pixelMajor: false);
+        Gemm.Record(recorder, "conv2d", new Gemm.Problem(gradY, false, (long)f.OutChannels * pixels, columns, true, (long)rows * pixels, gradWeight, null,
+            (int)f.OutChannels, rows, pixels, 1, (int)f.Batch, accumulate), GemmPath.RegisterBlocked);
+    }
+
+    /// <summary>
+    /// Pixel-major columns where a map has fewer pixels than one tile of matmul_blocked_vec4.comp is wide (lanes x 16
+    /// columns): the GEMMs then run with the channels, not the few pixels, along their columns. The transposed products
+    /// need the channel counts in multiples of 4 (the vec4 kernel's row strides).
+    /// </summary>
+    private static bool PixelMajor(CommandRecorder recorder, in Conv2dOp.Push f) =>
+        Pixels(f) < Gemm.LanesFor(recorder.Device.Info) * 16 && Rows(f) % 4 == 0 && f.OutChannels % 4 == 0 && Pixels(f) % 4 == 0;
+
+    private static int Rows(in Conv2dOp.Push f) => (int)(f.Channels * f.KernelH * f.KernelW);
+
+    private static int Pixels(in Conv2dOp.Push f) => (int)(f.OutHeight * f.OutWidth);
+
+    private static Tensor Unfold(CommandRecorder recorder, in Conv2dOp.Push f, Tensor x, bool pixelMajor)
+    {
+        var columns = recorder.Device.Scratch.Allocate(x.Name + ".columns", DType.F32, (int)f.Batch, Rows(f) * Pixels(f));
+        var kernel = recorder.Device.GetKernel(new KernelSpec("conv2d_im2col", 2, Marshal.SizeOf<Conv2dOp.Push>(), Gemm.LanesFor(recorder.Device.Info),
+            SpecConstant.Bool(pixelMajor)));
+        recorder.Dispatch(kernel, ((uint)Rows(f), f.Batch, 1u), f, Binding.Read(x), Binding.Write(columns));
+        return columns;
+    }
+}

@@ -1,0 +1,38 @@
+#version 450
+// im2col for the GEMM path of conv2d (Conv2dColumns on the host), ungrouped: per image b,
+// columns[b][k][oh * out_width + ow] = x[b][c][oh * stride_h - pad_h + kh * dilation_h][ow * stride_w - pad_w + kw * dilation_w]
+// (zero in the padding), with k = (c * kernel_h + kh) * kernel_w + kw, the column order of the weights [O, C, KH, KW].
+// PIXEL_MAJOR stores the transpose, columns[b][pixel][k], for maps too small to fill a GEMM's columns.
+// One workgroup per (k, image); the lanes run along output rows, so every integer division is on uniform values
+// (llvmpipe has no vector integer division).
+#include "common.glsl"
+#include "conv_params.glsl"
+
+layout(local_size_x_id = 0) in;
+layout(constant_id = 1) const bool PIXEL_MAJOR = false;
+
+layout(std430, binding = 0) readonly buffer InX { float x[]; };
+layout(std430, binding = 1) writeonly buffer OutColumns { float columns[]; };
+
+void main() {
+    const uint k = gl_WorkGroupID.x, image = gl_WorkGroupID.y;
+    const uint taps = p.kernel_h * p.kernel_w;
+    const uint c = k / taps, tap = k % taps;
+    const uint kh = tap / p.kernel_w, kw = tap % p.kernel_w;
+    const uint pixels = p.out_height * p.out_width;
+    const uint source = (image * p.channels + c) * p.height * p.width;
+    const uint rows = p.channels * taps;
+    const uint target = PIXEL_MAJOR ? image * rows * pixels + k : (image * rows + k) * pixels;
+    const uint pixel_step = PIXEL_MAJOR ? rows : 1;
+    const int w0 = int(kw * p.dilation_w) - int(p.pad_w);
+    for (uint oh = 0; oh < p.out_height; oh++) {
+        const int ih = int(oh * p.stride_h + kh * p.dilation_h) - int(p.pad_h);
+        const bool row_inside = ih >= 0 && ih < int(p.height);
+        const uint row_at = source + uint(clamp(ih, 0, int(p.height) - 1)) * p.width;
+        for (uint ow = gl_LocalInvocationID.x; ow < p.out_width; ow += gl_WorkGroupSize.x) {
+            const int iw = int(ow * p.stride_w) + w0;
+            const float v = x[row_at + uint(clamp(iw, 0, int(p.width) - 1))];
+            columns[target + (oh * p.out_width + ow) * pixel_step] = row_inside && iw >= 0 && iw < int(p.width) ? v : 0.0;
+        }
+    }
+}
