@@ -50,13 +50,15 @@ public sealed record TrainingState(
 
     /// <summary>
     /// The settings whose change would make a resumed run a different training (all but those in
-    /// <paramref name="changeable"/>), as "name: saved -> now" lines; empty when the recipes agree.
+    /// <paramref name="changeable"/>), as "name: saved -> now" lines; empty when the recipes agree. A setting the saved
+    /// state does not have is not a difference: the build that started the run had no such setting and ran what is
+    /// now its default.
     /// </summary>
     public IReadOnlyList<string> DifferencesFrom(IReadOnlyDictionary<string, string> now, IReadOnlySet<string> changeable)
     {
         ArgumentNullException.ThrowIfNull(now);
         ArgumentNullException.ThrowIfNull(changeable);
-        var names = Settings.Keys.Union(now.Keys).Where(n => !changeable.Contains(n)).Order(StringComparer.Ordinal);
+        var names = Settings.Keys.Where(n => !changeable.Contains(n)).Order(StringComparer.Ordinal);
         var differences = new List<string>();
         foreach (var name in names)
         {

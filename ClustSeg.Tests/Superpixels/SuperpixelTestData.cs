@@ -7,6 +7,7 @@ namespace ClustSeg.Tests.Superpixels;
 /// <summary>Small deterministic superpixel training inputs for the gradient and smoke tests.</summary>
 internal static class SuperpixelTestData
 {
+
     /// <summary>A w x h picture of three noisy colour regions (a disc, a bar, background) and its labels 0, 1, 2.</summary>
     public static (RgbImage Image, int[] Labels) Regions(int w, int h, int seed)
     {

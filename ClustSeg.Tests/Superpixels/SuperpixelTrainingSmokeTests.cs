@@ -1,3 +1,4 @@
+using ClustSeg.Runtime.Nn;
 using ClustSeg.Runtime.Ops;
 using ClustSeg.Runtime.Superpixels;
 using ClustSeg.Runtime.Tensors;
@@ -31,6 +32,7 @@ public sealed class SuperpixelTrainingSmokeTests(VulkanFixture fixture, ITestOut
         {
             Device.Scratch.Reset();
             using var recorder = Device.BeginRecording();
+            ModuleState.ZeroGradients(model.Module, recorder);
             var recording = objective.RecordStep(Device, recorder, batch);
             for (var k = 0; k < parameters.Count; k++)
                 recorder.AdamW(parameters[k].Value, parameters[k].Grad, moments[k].First, moments[k].Second, step,
