@@ -38,6 +38,14 @@ public sealed record SuperpixelTrainingSettings
     /// <summary>Weight of the compactness term (MSE of the reconstructed scaled (y, x)); small, as in SSN.</summary>
     public float CompactnessWeight { get; init; } = 1e-4f;
 
+    /// <summary>
+    /// Training-only factor on every pixel feature before the EM (a temperature of 1 / factor^2 on the distance logits).
+    /// At inference scales neighbouring cells' distance logits differ by tens, the soft assignment is nearly one-hot and
+    /// its gradient vanishes; a factor below 1 makes it soft, as SSN's feature scales do. Scaling all features alike
+    /// keeps their relative weights, so inference (factor 1) sees the same geometry, only sharper.
+    /// </summary>
+    public float FeatureScale { get; init; } = 0.25f;
+
     /// <summary>Inference settings whose feature choices (colour scale, eta, smoothing, fragment ratio) training shares.</summary>
     public SuperpixelOptions Features { get; init; } = new();
 
@@ -49,6 +57,7 @@ public sealed record SuperpixelTrainingSettings
             throw new ArgumentOutOfRangeException(nameof(MaxSuperpixels), $"The superpixel range {MinSuperpixels}..{MaxSuperpixels} must satisfy 1 <= min <= max.");
         if (Iterations < 1) throw new ArgumentOutOfRangeException(nameof(Iterations), Iterations, "At least one EM iteration is needed.");
         if (!(LabelWeight >= 0) || !(CompactnessWeight >= 0)) throw new ArgumentOutOfRangeException(nameof(CompactnessWeight), "Loss weights must be zero or positive.");
+        if (!(FeatureScale > 0)) throw new ArgumentOutOfRangeException(nameof(FeatureScale), FeatureScale, "The feature scale must be positive.");
         Features.Validate();
     }
 }

@@ -53,12 +53,22 @@ public sealed class SuperpixelObjective : ITrainingObjective<SuperpixelBatch>
         var context = TrainingStep.TrainingContext(device, recorder);
         var loss = TrainingStep.Record(context, Model, c =>
         {
-            var features = SuperpixelModel.RecordFeatures(c, labXy);
+            var features = Scaled(c, SuperpixelModel.RecordFeatures(c, labXy), _settings.FeatureScale, "superpixel.features.scaled");
             var positions = scratch.Allocate("superpixel.positions", DType.F32, 1, 2, h, w);
             c.Recorder.SliceChannels(labXy, 3, positions);
             return new SsnLossRecording(device, c.Recorder, features, positions, labels, batch.LabelCount, batch.Grid, _settings.Iterations);
-        }, (c, recorded) => SuperpixelModel.RecordFeaturesBackward(c, recorded.RecordBackward(_settings.LabelWeight, _settings.CompactnessWeight)));
+        }, (c, recorded) => SuperpixelModel.RecordFeaturesBackward(c,
+            Scaled(c, recorded.RecordBackward(_settings.LabelWeight, _settings.CompactnessWeight), _settings.FeatureScale, "superpixel.features.grad.scaled")));
         return new TrainingStepRecording(recorder,
             [new LossTerm("ssn_label", loss.LabelLoss, _settings.LabelWeight), new LossTerm("compactness", loss.CompactnessLoss, _settings.CompactnessWeight)]);
+    }
+
+    /// <summary>x * factor into a new scratch tensor (x itself when the factor is 1); the same op is its own backward.</summary>
+    private static Tensor Scaled(ModuleContext context, Tensor x, float factor, string name)
+    {
+        if (factor == 1f) return x;
+        var y = context.Scratch.Allocate(name, DType.F32, x.Shape.ToArray());
+        context.Recorder.Scale(x, factor, y);
+        return y;
     }
 }
