@@ -80,7 +80,7 @@ public sealed class TrainingLoop<TBatch>
         {
             if (stop.IsCancellationRequested)
             {
-                if (savedStep != step) SaveCheckpoint(source, start, clock, step);
+                if (savedStep != step || !File.Exists(_options.CheckpointPath)) SaveCheckpoint(source, start, clock, step);
                 return new TrainingOutcome(TrainingEnd.Interrupted, step, _options.CheckpointPath, null);
             }
             var stepClock = Stopwatch.StartNew();
