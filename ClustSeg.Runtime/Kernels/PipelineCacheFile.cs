@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using ClustSeg.Runtime.Data;
 
 namespace ClustSeg.Runtime.Kernels;
 
@@ -79,26 +80,20 @@ public sealed class PipelineCacheFile
     /// <summary>Writes the payload atomically (temporary file, then rename); failures are ignored, the cache is optional.</summary>
     public bool Save(ReadOnlySpan<byte> payload)
     {
-        var temp = Path + "." + Guid.NewGuid().ToString("N") + ".tmp"; // unique even for two devices in one process
+        var bytes = payload.ToArray();
         try
         {
-            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
-            using (var stream = File.Create(temp))
+            AtomicFile.Write(Path, stream =>
             {
                 stream.Write(HeaderBytes());
-                stream.Write(BitConverter.GetBytes((long)payload.Length));
-                stream.Write(SHA256.HashData(payload));
-                stream.Write(payload);
-            }
-            File.Move(temp, Path, overwrite: true);
+                stream.Write(BitConverter.GetBytes((long)bytes.Length));
+                stream.Write(SHA256.HashData(bytes));
+                stream.Write(bytes);
+            });
             return true;
         }
         catch (IOException) { return false; }
         catch (UnauthorizedAccessException) { return false; }
-        finally
-        {
-            try { File.Delete(temp); } catch (IOException) { } catch (UnauthorizedAccessException) { }
-        }
     }
 
     private byte[] HeaderBytes()

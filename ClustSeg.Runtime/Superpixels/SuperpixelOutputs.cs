@@ -1,6 +1,7 @@
 using System.Text;
-using ClustSeg.Runtime.Imaging;
+using ClustSeg.Runtime.Data;
 using ClustSeg.Runtime.Imaging.Png;
+using ClustSeg.Runtime.Imaging;
 using ClustSeg.Runtime.Segmentation;
 
 namespace ClustSeg.Runtime.Superpixels;
@@ -20,7 +21,7 @@ public static class SuperpixelOutputs
                 throw new ArgumentException($"Label {label} does not fit a 16-bit PNG; ask for fewer superpixels than 65536.");
             values[i] = (ushort)label;
         }
-        WriteAtomically(path, stream => stream.Write(PngEncoder.Encode(PngImage.FromGray16(labels.Width, labels.Height, values))));
+        AtomicFile.Write(path, stream => stream.Write(PngEncoder.Encode(PngImage.FromGray16(labels.Width, labels.Height, values))));
     }
 
     /// <summary>Writes the image with superpixel boundaries (a pixel whose right or lower neighbour differs) in red.</summary>
@@ -41,13 +42,13 @@ public static class SuperpixelOutputs
             rgb[o + 1] = 0;
             rgb[o + 2] = 0;
         }
-        WriteAtomically(path, stream => stream.Write(PngEncoder.Encode(PngImage.FromRgb8(w, h, rgb))));
+        AtomicFile.Write(path, stream => stream.Write(PngEncoder.Encode(PngImage.FromRgb8(w, h, rgb))));
     }
 
     /// <summary>Writes labels as CSV: one line per image row, labels separated by commas.</summary>
     public static void WriteCsv(string path, LabelMap labels)
     {
-        WriteAtomically(path, stream =>
+        AtomicFile.Write(path, stream =>
         {
             using var writer = new StreamWriter(stream, new UTF8Encoding(false), 1 << 16, leaveOpen: true) { NewLine = "\n" };
             var line = new StringBuilder();
@@ -62,22 +63,5 @@ public static class SuperpixelOutputs
                 writer.WriteLine(line);
             }
         });
-    }
-
-    /// <summary>Writes through a temporary file and a rename, so an interrupted run never leaves a truncated output.</summary>
-    public static void WriteAtomically(string path, Action<Stream> write)
-    {
-        var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
-        Directory.CreateDirectory(directory);
-        var temp = Path.Combine(directory, "." + Path.GetFileName(path) + "." + Environment.ProcessId + ".tmp");
-        try
-        {
-            using (var stream = File.Create(temp)) write(stream);
-            File.Move(temp, path, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-        }
     }
 }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using ClustSeg.Runtime.Data;
 using ClustSeg.Runtime.Errors;
 using ClustSeg.Runtime.Superpixels;
 
@@ -119,7 +120,7 @@ internal static class EvalCommand
     {
         if (parse.GetValue(Json) is not { } path) return;
         var bytes = JsonSerializer.SerializeToUtf8Bytes(value, options ?? JsonOptions);
-        SuperpixelOutputs.WriteAtomically(path, s => s.Write(bytes));
+        AtomicFile.Write(path, bytes);
     }
 
     /// <summary>NaN (nothing to average) as JSON null.</summary>

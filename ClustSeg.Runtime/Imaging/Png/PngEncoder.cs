@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
 using System.Text;
+using ClustSeg.Runtime.Data;
 
 namespace ClustSeg.Runtime.Imaging.Png;
 
@@ -35,11 +36,7 @@ public static class PngEncoder
     public static void Write(string path, PngImage image, CompressionLevel level = CompressionLevel.Optimal)
     {
         var bytes = Encode(image, level);
-        var directory = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (!string.IsNullOrEmpty(directory)) Directory.CreateDirectory(directory);
-        var temporary = path + ".tmp";
-        File.WriteAllBytes(temporary, bytes);
-        File.Move(temporary, path, overwrite: true);
+        AtomicFile.Write(path, stream => stream.Write(bytes));
     }
 
     private static byte[] CompressRows(PngImage image, CompressionLevel level)
