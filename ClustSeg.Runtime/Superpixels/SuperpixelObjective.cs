@@ -51,14 +51,13 @@ public sealed class SuperpixelObjective : ITrainingObjective<SuperpixelBatch>
         device.Upload<int>(labels, batch.Labels);
 
         var context = TrainingStep.TrainingContext(device, recorder);
-        var loss = TrainingStep.Record(context, Model, c =>
-        {
-            var features = Scaled(c, SuperpixelModel.RecordFeatures(c, labXy), _settings.FeatureScale, "superpixel.features.scaled");
-            var positions = scratch.Allocate("superpixel.positions", DType.F32, 1, 2, h, w);
-            c.Recorder.SliceChannels(labXy, 3, positions);
-            return new SsnLossRecording(device, c.Recorder, features, positions, labels, batch.LabelCount, batch.Grid, _settings.Iterations);
-        }, (c, recorded) => SuperpixelModel.RecordFeaturesBackward(c,
-            Scaled(c, recorded.RecordBackward(_settings.LabelWeight, _settings.CompactnessWeight), _settings.FeatureScale, "superpixel.features.grad.scaled")));
+        // The loop zeroed the gradients and checks that every Forward met its Backward; only the step itself is here.
+        var features = Scaled(context, SuperpixelModel.RecordFeatures(context, labXy), _settings.FeatureScale, "superpixel.features.scaled");
+        var positions = scratch.Allocate("superpixel.positions", DType.F32, 1, 2, h, w);
+        recorder.SliceChannels(labXy, 3, positions);
+        var loss = new SsnLossRecording(device, recorder, features, positions, labels, batch.LabelCount, batch.Grid, _settings.Iterations);
+        SuperpixelModel.RecordFeaturesBackward(context,
+            Scaled(context, loss.RecordBackward(_settings.LabelWeight, _settings.CompactnessWeight), _settings.FeatureScale, "superpixel.features.grad.scaled"));
         return new TrainingStepRecording(recorder,
             [new LossTerm("ssn_label", loss.LabelLoss, _settings.LabelWeight), new LossTerm("compactness", loss.CompactnessLoss, _settings.CompactnessWeight)]);
     }
