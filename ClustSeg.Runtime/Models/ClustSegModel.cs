@@ -77,11 +77,7 @@ public sealed partial class ClustSegModel
     public void Initialize(GpuDevice device, int seed) => ModuleState.Initialize(Module, device, seed);
 
     /// <summary>Writes the model's initial state for <paramref name="seed"/> to a checkpoint without a device (atomic).</summary>
-    public void SaveInitialCheckpoint(string path, int seed)
-    {
-        var shapes = Module.StateTensors().ToDictionary(t => t.Path, t => t.Shape.ToArray(), StringComparer.Ordinal);
-        SafetensorsFile.Write(path, ModuleState.InitialValues(Module, seed).Select(p => new SafetensorsTensor(p.Key, shapes[p.Key], p.Value)), Metadata());
-    }
+    public void SaveInitialCheckpoint(string path, int seed) => Checkpoint.SaveInitial(Module, seed, path, Metadata());
 
     /// <summary>Downloads the state and writes a checkpoint with <see cref="Metadata"/> (atomic).</summary>
     public void Save(GpuDevice device, string path) => Checkpoint.Save(Module, device, path, Metadata());

@@ -32,6 +32,14 @@ public static class Checkpoint
         SafetensorsFile.Write(path, tensors, metadata);
     }
 
+    /// <summary>Writes the initial state of <paramref name="model"/> for <paramref name="seed"/> (<see cref="ModuleState.InitialValues"/>) without a device, atomically.</summary>
+    public static void SaveInitial(Module model, int seed, string path, IReadOnlyDictionary<string, string>? metadata = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var shapes = model.StateTensors().ToDictionary(t => t.Path, t => t.Shape.ToArray(), StringComparer.Ordinal);
+        SafetensorsFile.Write(path, ModuleState.InitialValues(model, seed).Select(p => new SafetensorsTensor(p.Key, shapes[p.Key], p.Value)), metadata);
+    }
+
     /// <summary>Reads <paramref name="path"/>, checks it against the model, and uploads every tensor; returns the file's metadata.</summary>
     /// <exception cref="CheckpointMismatchException">Names or shapes differ; the message lists every difference.</exception>
     public static IReadOnlyDictionary<string, string> Load(Module model, GpuDevice device, string path)

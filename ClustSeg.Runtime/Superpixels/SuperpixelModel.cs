@@ -45,11 +45,7 @@ public sealed class SuperpixelModel
     public void Initialize(GpuDevice device, int seed) => ModuleState.Initialize(_cnn, device, seed);
 
     /// <summary>Writes the model's initial state for <paramref name="seed"/> to a checkpoint without a device (atomic).</summary>
-    public void SaveInitialCheckpoint(string path, int seed)
-    {
-        var shapes = _cnn.StateTensors().ToDictionary(t => t.Path, t => t.Shape.ToArray(), StringComparer.Ordinal);
-        SafetensorsFile.Write(path, ModuleState.InitialValues(_cnn, seed).Select(p => new SafetensorsTensor(p.Key, shapes[p.Key], p.Value)), Metadata());
-    }
+    public void SaveInitialCheckpoint(string path, int seed) => Checkpoint.SaveInitial(_cnn, seed, path, Metadata());
 
     /// <summary>Downloads the parameters and writes a checkpoint with <see cref="Metadata"/> (atomic).</summary>
     public void Save(GpuDevice device, string path) => Checkpoint.Save(_cnn, device, path, Metadata());
