@@ -95,18 +95,19 @@ public sealed class SuperpixelSegmenter
             _device.Upload<float>(featureTensor, features);
             var centres = scratch.Allocate("superpixel.centres", DType.F32, 1, channels, grid.Cells);
             _device.Upload<float>(centres, SuperpixelFeatures.GridSeeds(features, channels, h, w, grid));
-            var assign = scratch.Allocate("superpixel.assign", DType.F32, 1, 9, n);
+            var partials = scratch.Allocate("superpixel.partials", DType.F32, SuperpixelEmStepOp.PartialsShape(_device, 1, channels, grid));
             var mass = scratch.Allocate("superpixel.mass", DType.F32, 1, grid.Cells);
             var labels = scratch.Allocate("superpixel.labels", DType.I32, 1, n);
 
+            // The fused inference step: the same E-step and normalised M-step as the training kernels
+            // (SuperpixelAssign, SuperpixelCentres), without storing the assignment (BENCHMARKS.md, "Superpixel speed").
             using var recorder = _device.BeginRecording();
             for (var t = 0; t < Options.Iterations; t++)
             {
-                recorder.SuperpixelAssign(featureTensor, centres, grid, assign);
-                recorder.SuperpixelCentres(featureTensor, assign, grid, centres, mass);
+                recorder.SuperpixelEmStep(featureTensor, centres, grid, partials);
+                recorder.SuperpixelEmReduce(partials, grid, centres, mass);
             }
-            recorder.SuperpixelAssign(featureTensor, centres, grid, assign);
-            recorder.SuperpixelLabels(assign, h, w, grid, labels);
+            recorder.SuperpixelEmLabels(featureTensor, centres, grid, labels);
             recorder.Submit();
             return _device.Download<int>(labels);
         }
