@@ -53,6 +53,37 @@ public static class Checkpoint
         return file.Metadata;
     }
 
+    /// <summary>
+    /// Fine-tuning start: initialises <paramref name="model"/> from <paramref name="seed"/>, then overwrites every tensor
+    /// that <paramref name="path"/> holds under the same name with the same shape (a panoptic model's backbone, pixel
+    /// decoder and decoder start an instance model; a head sized for other classes keeps its initial values).
+    /// </summary>
+    /// <returns>What was taken from the file and what kept its initial values, and why.</returns>
+    /// <exception cref="CheckpointMismatchException">Not a single tensor matches: the file is for another model.</exception>
+    public static PartialLoadReport LoadMatching(Module model, GpuDevice device, string path, int seed)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(device);
+        var file = SafetensorsFile.Read(path);
+        var found = file.Tensors.Where(t => !t.Name.StartsWith(TrainingStatePrefix, StringComparison.Ordinal)).ToDictionary(t => t.Name, StringComparer.Ordinal);
+        var expected = model.StateTensors().ToList();
+        var loaded = expected.Where(t => found.TryGetValue(t.Path, out var f) && f.Shape.SequenceEqual(t.Shape)).ToList();
+        if (loaded.Count == 0)
+        {
+            var wrongShapes = expected.Where(t => found.ContainsKey(t.Path))
+                .Select(t => $"{t.Path}: expected [{string.Join(", ", t.Shape)}], found {found[t.Path].ShapeText}").ToList();
+            throw new CheckpointMismatchException(path, expected.Where(t => !found.ContainsKey(t.Path)).Select(t => t.Path).ToList(),
+                found.Keys.Where(name => expected.All(t => t.Path != name)).ToList(), wrongShapes);
+        }
+        ModuleState.Initialize(model, device, seed);
+        foreach (var tensor in loaded) device.Upload<float>(tensor.Value, found[tensor.Path].Data);
+        var kept = expected.Except(loaded)
+            .Select(t => found.TryGetValue(t.Path, out var f) ? $"{t.Path} (shape [{string.Join(", ", t.Shape)}] here, {f.ShapeText} in the file)" : $"{t.Path} (not in the file)")
+            .ToList();
+        var names = new HashSet<string>(expected.Select(t => t.Path), StringComparer.Ordinal);
+        return new PartialLoadReport(loaded.Count, expected.Count, kept, found.Keys.Where(name => !names.Contains(name)).ToList(), file.Metadata);
+    }
+
     /// <summary>Checks that the file holds exactly the model's tensors with the model's shapes; returns them by name.</summary>
     public static IReadOnlyDictionary<string, SafetensorsTensor> Verify(Module model, SafetensorsFile file, string path)
     {
@@ -72,3 +103,12 @@ public static class Checkpoint
         return found;
     }
 }
+
+/// <summary>What <see cref="Checkpoint.LoadMatching"/> took from a checkpoint.</summary>
+/// <param name="Loaded">Tensors taken from the file.</param>
+/// <param name="Total">Tensors of the model.</param>
+/// <param name="KeptInitial">The model's tensors that kept their initial values, each with the reason.</param>
+/// <param name="Ignored">Tensors of the file that the model does not have.</param>
+/// <param name="Metadata">The file's metadata.</param>
+public sealed record PartialLoadReport(int Loaded, int Total, IReadOnlyList<string> KeptInitial, IReadOnlyList<string> Ignored,
+    IReadOnlyDictionary<string, string> Metadata);

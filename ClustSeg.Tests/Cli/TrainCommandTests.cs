@@ -57,6 +57,21 @@ public sealed class TrainCommandTests(SynthFixture synth) : IClassFixture<SynthF
     }
 
     [Fact]
+    public void AnInstanceRunStartsFromAPanopticModelAndListsWhatItIgnored()
+    {
+        var panoptic = Train("--steps", "1");
+        Assert.True(panoptic.Code == 0, panoptic.Error);
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var code = CliApp.Run(["train", "--task", "instance", "--data", "synth:" + synth.Root, "-o", Path.Combine(_work.Path, "instance"), "--batch", "1",
+            "--crop", "64", "--steps", "1", "--init", Path.Combine(Run, "model.safetensors")], output, error);
+        Assert.True(code == 0, error.ToString());
+        Assert.Contains("starting from the weights of", output.ToString());
+        Assert.Contains("are not in this model and were ignored", output.ToString());
+        Assert.Contains("seeds.bank", output.ToString());
+    }
+
+    [Fact]
     public void ResumeWithoutARunSaysWhereItLooked()
     {
         var result = Train("--steps", "2", "--resume");

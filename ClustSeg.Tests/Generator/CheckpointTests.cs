@@ -72,4 +72,41 @@ public sealed class CheckpointTests(VulkanFixture fixture) : VulkanTest(fixture)
         Assert.Contains("backbone.stages.1.1.weight: expected [6, 6], found [4, 4]", error.Message);
         Assert.False(wider.Backbone.Stem.Weight.IsAllocated);
     }
+
+    [Fact]
+    public void FineTuningTakesTheMatchingTensorsAndListsTheRest()
+    {
+        var saved = new TreeModel(width: 4);
+        ModuleState.Initialize(saved, Device, seed: 1);
+        var path = Path.Combine(_directory, "pretrained.safetensors");
+        Checkpoint.Save(saved, Device, path);
+
+        var target = new TreeModel(width: 4, extraLayer: true);
+        var report = Checkpoint.LoadMatching(target, Device, path, seed: 2);
+
+        Assert.Equal(target.StateTensors().Count() - 2, report.Loaded);
+        Assert.Equal(["backbone.extra.bias (not in the file)", "backbone.extra.weight (not in the file)"], report.KeptInitial.Order());
+        var initial = ModuleState.InitialValues(target, 2).ToDictionary(p => p.Key, p => p.Value);
+        var savedByName = saved.StateTensors().ToDictionary(t => t.Path, t => Device.Download<float>(t.Value));
+        foreach (var tensor in target.StateTensors())
+        {
+            var expected = savedByName.TryGetValue(tensor.Path, out var value) ? value : initial[tensor.Path];
+            Assert.Equal(expected, Device.Download<float>(tensor.Value));
+        }
+    }
+
+    [Fact]
+    public void FineTuningFromACheckpointWithNothingInCommonIsRefused()
+    {
+        var saved = new TreeModel(width: 4);
+        ModuleState.Initialize(saved, Device, seed: 1);
+        var path = Path.Combine(_directory, "other.safetensors");
+        Checkpoint.Save(saved, Device, path);
+
+        var wider = new TreeModel(width: 6);
+        var error = Assert.Throws<CheckpointMismatchException>(() => Checkpoint.LoadMatching(wider, Device, path, seed: 2));
+
+        Assert.Contains("backbone.stem.weight: expected [6, 3], found [4, 3]", error.Message);
+        Assert.False(wider.Backbone.Stem.Weight.IsAllocated);
+    }
 }

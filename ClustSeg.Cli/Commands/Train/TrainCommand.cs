@@ -101,7 +101,9 @@ internal static class TrainCommand
 
     private static readonly Option<string?> Init = new("--init")
     {
-        Description = "Start from the weights of this checkpoint instead of random ones (fine-tuning); the optimizer starts afresh.",
+        Description = "Start from the weights of this checkpoint instead of random ones (fine-tuning); the optimizer starts afresh. " +
+                      "Tensors with the same name and shape are taken (so a panoptic model can start an instance one); the rest keep " +
+                      "their initial values, and the run lists them.",
     };
 
     public static Command Create()

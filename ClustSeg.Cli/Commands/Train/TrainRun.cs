@@ -103,8 +103,12 @@ internal static class TrainRun
         }
         if (options.InitFrom is { } init)
         {
-            Checkpoint.Load(objective.Model, device, init);
-            output.WriteLine($"starting from the weights of {init}");
+            var report = Checkpoint.LoadMatching(objective.Model, device, init, options.Seed);
+            output.WriteLine($"starting from the weights of {init}: {report.Loaded} of {report.Total} tensors");
+            if (report.KeptInitial.Count > 0)
+                output.WriteLine($"  {report.KeptInitial.Count} kept their initial values (seed {options.Seed}):\n    " + string.Join("\n    ", report.KeptInitial));
+            if (report.Ignored.Count > 0)
+                output.WriteLine($"  {report.Ignored.Count} in the file are not in this model and were ignored:\n    " + string.Join("\n    ", report.Ignored));
         }
         else
         {
