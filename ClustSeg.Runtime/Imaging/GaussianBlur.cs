@@ -18,19 +18,29 @@ public static class GaussianBlur
         for (var y = 0; y < height; y++)
         {
             var row = plane.Slice(y * width, width);
+            var output = temp.AsSpan(y * width, width);
             for (var x = 0; x < width; x++)
             {
                 float sum = 0;
-                for (var k = -radius; k <= radius; k++) sum += weights[k + radius] * row[Math.Clamp(x + k, 0, width - 1)];
-                temp[y * width + x] = sum;
+                // Clamping only near the ends: the interior loop stays free of bounds arithmetic.
+                if (x >= radius && x + radius < width)
+                    for (var k = -radius; k <= radius; k++) sum += weights[k + radius] * row[x + k];
+                else
+                    for (var k = -radius; k <= radius; k++) sum += weights[k + radius] * row[Math.Clamp(x + k, 0, width - 1)];
+                output[x] = sum;
             }
         }
+        // Vertical pass row by row (whole source rows times one weight), so memory is read in order.
         for (var y = 0; y < height; y++)
-        for (var x = 0; x < width; x++)
         {
-            float sum = 0;
-            for (var k = -radius; k <= radius; k++) sum += weights[k + radius] * temp[Math.Clamp(y + k, 0, height - 1) * width + x];
-            plane[y * width + x] = sum;
+            var output = plane.Slice(y * width, width);
+            output.Clear();
+            for (var k = -radius; k <= radius; k++)
+            {
+                var source = temp.AsSpan(Math.Clamp(y + k, 0, height - 1) * width, width);
+                var weight = weights[k + radius];
+                for (var x = 0; x < width; x++) output[x] += weight * source[x];
+            }
         }
     }
 }

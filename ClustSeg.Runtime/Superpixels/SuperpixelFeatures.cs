@@ -20,8 +20,7 @@ public static class SuperpixelFeatures
         int h = image.Height, w = image.Width, n = h * w;
         var features = new float[LabXyChannels * n];
         var lab = ColorSpace.SrgbToLabPlanar(image);
-        if (options.Smoothing > 0)
-            for (var c = 0; c < 3; c++) GaussianBlur.Apply(lab.AsSpan(c * n, n), h, w, options.Smoothing);
+        if (options.Smoothing > 0) Parallel.For(0, 3, c => GaussianBlur.Apply(lab.AsSpan(c * n, n), h, w, options.Smoothing));
         for (var i = 0; i < 3 * n; i++) features[i] = lab[i] * options.ColorScale;
         var positionScale = PositionScale(options, h, w);
         for (var y = 0; y < h; y++)
