@@ -3,12 +3,19 @@ using ClustSeg.Cli.Commands;
 using ClustSeg.Cli.Commands.Eval;
 using ClustSeg.Runtime.Data;
 using ClustSeg.Runtime.Errors;
+using ClustSeg.Runtime.Vulkan;
 
 namespace ClustSeg.Cli;
 
 /// <summary>Entry point of clustseg-cli: builds the command tree and runs it.</summary>
 public static class CliApp
 {
+    /// <summary>
+    /// When set, every device a command opens runs with the Khronos validation layer and sends each message here
+    /// instead of printing it: for hosts that must fail on any validation message, such as the test suite.
+    /// </summary>
+    public static Action<ValidationMessage>? ValidationSink { get; set; }
+
     /// <summary>The root command with every subcommand registered.</summary>
     public static RootCommand Build()
     {

@@ -20,9 +20,13 @@ internal static class GlobalOptions
     };
 
     /// <summary>Opens the device the user asked for.</summary>
-    public static GpuDevice OpenDevice(ParseResult parse) => GpuDevice.Create(new GpuDeviceOptions
+    public static GpuDevice OpenDevice(ParseResult parse) => GpuDevice.Create(DeviceOptions(parse.GetValue(Device), parse.GetValue(Validate)));
+
+    /// <summary>Options for <paramref name="device"/>, validated when asked or when <see cref="CliApp.ValidationSink"/> is set.</summary>
+    public static GpuDeviceOptions DeviceOptions(string? device, bool validate) => new()
     {
-        Device = parse.GetValue(Device),
-        Validate = parse.GetValue(Validate),
-    });
+        Device = device,
+        Validate = validate || CliApp.ValidationSink is not null,
+        OnValidationMessage = CliApp.ValidationSink,
+    };
 }

@@ -28,7 +28,8 @@ internal static class DevicesCommand
 
     private static int Run(ParseResult parse, TextWriter output)
     {
-        using var instance = new GpuInstance(parse.GetValue(GlobalOptions.Validate));
+        var options = GlobalOptions.DeviceOptions(null, parse.GetValue(GlobalOptions.Validate));
+        using var instance = new GpuInstance(options.Validate, options.OnValidationMessage);
         var devices = instance.EnumerateDevices();
         var chosen = DeviceSelector.ChooseWithEnvironment(devices, parse.GetValue(GlobalOptions.Device));
         output.WriteLine($"{devices.Count} Vulkan device(s):");
@@ -64,7 +65,7 @@ internal static class DevicesCommand
     {
         try
         {
-            using var gpu = GpuDevice.Create(new GpuDeviceOptions { Device = device, Validate = validate });
+            using var gpu = GpuDevice.Create(GlobalOptions.DeviceOptions(device, validate));
             const int n = 4097;
             var input = gpu.Scratch.Allocate("probe.in", DType.F32, n);
             var output = gpu.Scratch.Allocate("probe.out", DType.F32, n);

@@ -1,3 +1,4 @@
+using ClustSeg.Tests.Support;
 using System.Text.Json;
 
 namespace ClustSeg.Tests.Cli;
@@ -10,7 +11,7 @@ public sealed class BenchCommandTests
         var json = Path.Combine(Path.GetTempPath(), $"clustseg-bench-{Guid.NewGuid():N}.json");
         try
         {
-            var code = ClustSeg.Cli.CliApp.Run(["bench", "kernels", "--quick", "--repeats", "1", "--json", json]);
+            var code = CliRunner.Run(["bench", "kernels", "--quick", "--repeats", "1", "--json", json]);
             Assert.Equal(0, code);
             using var document = JsonDocument.Parse(File.ReadAllText(json));
             var records = document.RootElement.EnumerateArray().ToList();

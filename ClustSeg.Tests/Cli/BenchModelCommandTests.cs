@@ -14,7 +14,7 @@ public sealed partial class BenchModelCommandTests
     {
         var output = new StringWriter();
         var error = new StringWriter();
-        var code = CliApp.Run(["bench", "model", "--size", "64", "--repeats", "1", "--train", "--profile", "--classes", "5", "--things", "2"], output, error);
+        var code = CliRunner.Run(["bench", "model", "--size", "64", "--repeats", "1", "--train", "--profile", "--classes", "5", "--things", "2"], output, error);
         Assert.True(code == 0, error.ToString());
         var lines = output.ToString().Split('\n', StringSplitOptions.TrimEntries);
 
@@ -48,7 +48,7 @@ public sealed partial class BenchModelCommandTests
     public void ASizeThatIsNotAMultipleOf32IsAClearError()
     {
         var error = new StringWriter();
-        Assert.Equal(2, CliApp.Run(["bench", "model", "--size", "100"], new StringWriter(), error));
+        Assert.Equal(2, CliRunner.Run(["bench", "model", "--size", "100"], new StringWriter(), error));
         Assert.Contains("--size 128", error.ToString());
     }
 

@@ -11,7 +11,7 @@ public class DevicesCommandTests
     {
         var output = new StringWriter();
         var error = new StringWriter();
-        var code = CliApp.Run(["devices", "--check"], output, error);
+        var code = CliRunner.Run(["devices", "--check"], output, error);
         Assert.True(code == 0, error.ToString());
         var text = output.ToString();
         Assert.Matches(@"\* 0: ", text);
@@ -24,7 +24,7 @@ public class DevicesCommandTests
     public void AnUnknownDeviceIsAnErrorWithAFixNotACrash()
     {
         var error = new StringWriter();
-        var code = CliApp.Run(["devices", "--device", "no-such-gpu"], new StringWriter(), error);
+        var code = CliRunner.Run(["devices", "--device", "no-such-gpu"], new StringWriter(), error);
         Assert.Equal(2, code);
         Assert.Contains("error: No Vulkan device name contains 'no-such-gpu'", error.ToString());
         Assert.Contains("fix:", error.ToString());
@@ -34,7 +34,7 @@ public class DevicesCommandTests
     public void HelpTeachesTheDeviceChoice()
     {
         var output = new StringWriter();
-        CliApp.Run(["devices", "--help"], output, new StringWriter());
+        CliRunner.Run(["devices", "--help"], output, new StringWriter());
         Assert.Contains("CLUSTSEG_DEVICE", output.ToString());
         Assert.Contains("--check", output.ToString());
     }

@@ -23,7 +23,7 @@ public sealed class EvalMaskTasksTests(SynthFixture synth) : IClassFixture<Synth
         var json = Path.Combine(_work.Path, $"result-{Guid.NewGuid():N}.json");
         var output = new StringWriter();
         var error = new StringWriter();
-        var code = CliApp.Run(["eval", .. args, "--json", json], output, error);
+        var code = CliRunner.Run(["eval", .. args, "--json", json], output, error);
         Assert.True(code == 0, error.ToString());
         Assert.NotEmpty(output.ToString());
         return JsonDocument.Parse(File.ReadAllText(json)).RootElement;
@@ -182,15 +182,15 @@ public sealed class EvalMaskTasksTests(SynthFixture synth) : IClassFixture<Synth
     {
         var error = new StringWriter();
         var emptyPred = Directory.CreateDirectory(Path.Combine(_work.Path, "empty")).FullName;
-        Assert.Equal(2, CliApp.Run(["eval", "--task", "semantic", "--gt-dir", Path.Combine(Val, "semantic"), "--pred-dir", emptyPred, "--classes", "7"], new StringWriter(), error));
+        Assert.Equal(2, CliRunner.Run(["eval", "--task", "semantic", "--gt-dir", Path.Combine(Val, "semantic"), "--pred-dir", emptyPred, "--classes", "7"], new StringWriter(), error));
         Assert.Contains(Path.Combine(emptyPred, "000022.png"), error.ToString());
 
         error = new StringWriter();
-        Assert.Equal(2, CliApp.Run(["eval", "--task", "panoptic", "--gt-json", Path.Combine(Val, "panoptic.json")], new StringWriter(), error));
+        Assert.Equal(2, CliRunner.Run(["eval", "--task", "panoptic", "--gt-json", Path.Combine(Val, "panoptic.json")], new StringWriter(), error));
         Assert.Contains("needs --pred-json", error.ToString());
 
         error = new StringWriter();
-        Assert.Equal(2, CliApp.Run(["eval", "--task", "superpixel"], new StringWriter(), error));
+        Assert.Equal(2, CliRunner.Run(["eval", "--task", "superpixel"], new StringWriter(), error));
         Assert.Contains("needs --data", error.ToString());
     }
 }

@@ -19,7 +19,7 @@ public sealed class EvalSuperpixelPlotTests : IDisposable
         var png = Path.Combine(_dir, "plots", "sp.png");
         var output = new StringWriter();
         var error = new StringWriter();
-        var code = CliApp.Run(["eval", "--task", "superpixel", "--data", "bsds500:" + data, "--split", "val", "--limit", "1", "-k", "100,400", "--plot", png],
+        var code = CliRunner.Run(["eval", "--task", "superpixel", "--data", "bsds500:" + data, "--split", "val", "--limit", "1", "-k", "100,400", "--plot", png],
             output, error);
         Assert.True(code == 0, error.ToString());
         Assert.Contains($"wrote {png}", output.ToString());

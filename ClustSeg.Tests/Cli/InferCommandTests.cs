@@ -14,7 +14,7 @@ public sealed class InferCommandTests : IDisposable
     {
         var output = new StringWriter();
         var error = new StringWriter();
-        var code = CliApp.Run(["infer", "-k", "150", "-o", _dir, "--csv"], output, error);
+        var code = CliRunner.Run(["infer", "-k", "150", "-o", _dir, "--csv"], output, error);
         Assert.True(code == 0, error.ToString());
         var labels = PngDecoder.Decode(Path.Combine(_dir, "sample.png"));
         Assert.Equal((320, 240, 16), (labels.Width, labels.Height, labels.BitDepth));
@@ -31,7 +31,7 @@ public sealed class InferCommandTests : IDisposable
     public void AMissingInputIsAClearError()
     {
         var error = new StringWriter();
-        Assert.Equal(2, CliApp.Run(["infer", Path.Combine(_dir, "nope.jpg"), "-o", _dir], new StringWriter(), error));
+        Assert.Equal(2, CliRunner.Run(["infer", Path.Combine(_dir, "nope.jpg"), "-o", _dir], new StringWriter(), error));
         Assert.Contains("does not exist", error.ToString());
     }
 
@@ -43,7 +43,7 @@ public sealed class InferCommandTests : IDisposable
         using (var stream = typeof(CliApp).Assembly.GetManifestResourceStream("ClustSeg.Cli.sample.png")!)
         using (var file = File.Create(Path.Combine(input, "good.png"))) stream.CopyTo(file);
         var error = new StringWriter();
-        var code = CliApp.Run(["infer", input, "-k", "50", "-o", Path.Combine(_dir, "out")], new StringWriter(), error);
+        var code = CliRunner.Run(["infer", input, "-k", "50", "-o", Path.Combine(_dir, "out")], new StringWriter(), error);
         Assert.Equal(1, code);
         Assert.Contains("broken.png", error.ToString());
         Assert.True(File.Exists(Path.Combine(_dir, "out", "good.png")));
@@ -57,13 +57,13 @@ public sealed class InferCommandTests : IDisposable
         using (var file = File.Create(Path.Combine(input, "a.png"))) stream.CopyTo(file);
         var before = File.ReadAllBytes(Path.Combine(input, "a.png"));
         var error = new StringWriter();
-        Assert.Equal(2, CliApp.Run(["infer", input, "-o", input], new StringWriter(), error));
+        Assert.Equal(2, CliRunner.Run(["infer", input, "-o", input], new StringWriter(), error));
         Assert.Contains("would overwrite an input image", error.ToString());
         Assert.Equal(before, File.ReadAllBytes(Path.Combine(input, "a.png")));
 
         File.Copy(Path.Combine(input, "a.png"), Path.Combine(input, "a.bmp"));
         error = new StringWriter();
-        Assert.Equal(2, CliApp.Run(["infer", input, "-o", Path.Combine(_dir, "out")], new StringWriter(), error));
+        Assert.Equal(2, CliRunner.Run(["infer", input, "-o", Path.Combine(_dir, "out")], new StringWriter(), error));
         Assert.Contains("same name 'a'", error.ToString());
     }
 
@@ -71,7 +71,7 @@ public sealed class InferCommandTests : IDisposable
     public void AMissingDatasetIsAnErrorLineNotACrash()
     {
         var error = new StringWriter();
-        var code = CliApp.Run(["eval", "--task", "superpixel", "--data", "bsds500:" + Path.Combine(_dir, "nope")], new StringWriter(), error);
+        var code = CliRunner.Run(["eval", "--task", "superpixel", "--data", "bsds500:" + Path.Combine(_dir, "nope")], new StringWriter(), error);
         Assert.Equal(2, code);
         Assert.StartsWith("error: ", error.ToString());
     }

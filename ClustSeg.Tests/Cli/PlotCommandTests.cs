@@ -1,3 +1,4 @@
+using ClustSeg.Tests.Support;
 using ClustSeg.Cli;
 using ClustSeg.Cli.Output.Plots;
 using ClustSeg.Runtime.Training;
@@ -24,7 +25,7 @@ public sealed class PlotCommandTests : IDisposable
         var png = Path.Combine(_dir, "out", "loss.png");
         var output = new StringWriter();
         var error = new StringWriter();
-        var code = CliApp.Run(["plot", "--log", log, "-o", png], output, error);
+        var code = CliRunner.Run(["plot", "--log", log, "-o", png], output, error);
         Assert.True(code == 0, error.ToString());
         Assert.Contains("300 logged steps", output.ToString());
         Assert.Contains("warning:", error.ToString());
@@ -38,7 +39,7 @@ public sealed class PlotCommandTests : IDisposable
     public void ARunFolderMeansItsTrainJsonlAndTheDefaultOutputIsBesideIt()
     {
         WriteLog(20);
-        var code = CliApp.Run(["plot", "--log", _dir], new StringWriter(), new StringWriter());
+        var code = CliRunner.Run(["plot", "--log", _dir], new StringWriter(), new StringWriter());
         Assert.Equal(0, code);
         Assert.Equal(LossCurvePlot.Width, new PlotImageChecks(Path.Combine(_dir, "loss.png")).Width);
     }
@@ -49,7 +50,7 @@ public sealed class PlotCommandTests : IDisposable
         var log = Path.Combine(_dir, "train.jsonl");
         File.WriteAllText(log, "not json\n");
         var error = new StringWriter();
-        Assert.Equal(2, CliApp.Run(["plot", "--log", log], new StringWriter(), error));
+        Assert.Equal(2, CliRunner.Run(["plot", "--log", log], new StringWriter(), error));
         Assert.Contains(log, error.ToString());
         Assert.Contains("line 1", error.ToString());
     }
@@ -60,7 +61,7 @@ public sealed class PlotCommandTests : IDisposable
         var log = Path.Combine(_dir, "train.jsonl");
         File.WriteAllText(log, "");
         var error = new StringWriter();
-        Assert.Equal(2, CliApp.Run(["plot", "--log", log], new StringWriter(), error));
+        Assert.Equal(2, CliRunner.Run(["plot", "--log", log], new StringWriter(), error));
         Assert.Contains("no steps yet", error.ToString());
     }
 
@@ -68,7 +69,7 @@ public sealed class PlotCommandTests : IDisposable
     public void HelpTeachesWhatIsPlottedAndGivesAnExample()
     {
         var output = new StringWriter();
-        CliApp.Run(["plot", "--help"], output, new StringWriter());
+        CliRunner.Run(["plot", "--help"], output, new StringWriter());
         var text = output.ToString();
         Assert.Contains("clustseg-cli plot --log runs/tiny/train.jsonl -o loss.png", text);
         Assert.Contains("moving average", text);

@@ -19,7 +19,7 @@ public sealed class TrainCommandTests(SynthFixture synth) : IClassFixture<SynthF
     {
         var output = new StringWriter();
         var error = new StringWriter();
-        var code = CliApp.Run(["train", "--task", "panoptic", "--data", "synth:" + synth.Root, "-o", Run, "--batch", "1", .. args, .. (args.Contains("--crop") ? Array.Empty<string>() : ["--crop", "64"])], output, error);
+        var code = CliRunner.Run(["train", "--task", "panoptic", "--data", "synth:" + synth.Root, "-o", Run, "--batch", "1", .. args, .. (args.Contains("--crop") ? Array.Empty<string>() : ["--crop", "64"])], output, error);
         return (code, output.ToString(), error.ToString());
     }
 
@@ -63,7 +63,7 @@ public sealed class TrainCommandTests(SynthFixture synth) : IClassFixture<SynthF
         Assert.True(panoptic.Code == 0, panoptic.Error);
         var output = new StringWriter();
         var error = new StringWriter();
-        var code = CliApp.Run(["train", "--task", "instance", "--data", "synth:" + synth.Root, "-o", Path.Combine(_work.Path, "instance"), "--batch", "1",
+        var code = CliRunner.Run(["train", "--task", "instance", "--data", "synth:" + synth.Root, "-o", Path.Combine(_work.Path, "instance"), "--batch", "1",
             "--crop", "64", "--steps", "1", "--init", Path.Combine(Run, "model.safetensors")], output, error);
         Assert.True(code == 0, error.ToString());
         Assert.Contains("starting from the weights of", output.ToString());
@@ -91,10 +91,10 @@ public sealed class TrainCommandTests(SynthFixture synth) : IClassFixture<SynthF
     public void SuperpixelTrainingRefusesMaskDataAndBatches()
     {
         var error = new StringWriter();
-        Assert.Equal(2, CliApp.Run(["train", "--task", "superpixel", "--data", "synth:" + synth.Root, "-o", Run], new StringWriter(), error));
+        Assert.Equal(2, CliRunner.Run(["train", "--task", "superpixel", "--data", "synth:" + synth.Root, "-o", Run], new StringWriter(), error));
         Assert.Contains("bsds500:PATH", error.ToString());
         error = new StringWriter();
-        Assert.Equal(2, CliApp.Run(["train", "--task", "superpixel", "--data", "bsds500:x", "--batch", "2", "-o", Run], new StringWriter(), error));
+        Assert.Equal(2, CliRunner.Run(["train", "--task", "superpixel", "--data", "bsds500:x", "--batch", "2", "-o", Run], new StringWriter(), error));
         Assert.Contains("one crop per step", error.ToString());
     }
 }

@@ -14,7 +14,7 @@ public sealed class EvalCheckpointCliTests : IDisposable
     {
         var output = new StringWriter();
         var error = new StringWriter();
-        var code = CliApp.Run(args, output, error);
+        var code = CliRunner.Run(args, output, error);
         return (code, output.ToString(), error.ToString());
     }
 

@@ -19,7 +19,7 @@ public sealed class InferCliTests : IDisposable
     {
         var path = Path.Combine(_dir, task + ".safetensors");
         var things = task == "semantic" ? 0 : task == "instance" ? Classes : Things;
-        var code = CliApp.Run(["init", "--task", task, "--classes", $"{Classes}", "--things", $"{things}", "--seed", "3", "-o", path], new StringWriter(), new StringWriter());
+        var code = CliRunner.Run(["init", "--task", task, "--classes", $"{Classes}", "--things", $"{things}", "--seed", "3", "-o", path], new StringWriter(), new StringWriter());
         Assert.Equal(0, code);
         return path;
     }
@@ -37,7 +37,7 @@ public sealed class InferCliTests : IDisposable
     {
         var output = new StringWriter();
         var error = new StringWriter();
-        var code = CliApp.Run(args, output, error);
+        var code = CliRunner.Run(args, output, error);
         return (code, output.ToString(), error.ToString());
     }
 

@@ -15,7 +15,7 @@ public sealed class MaskInferenceCliTests(VulkanFixture fixture) : VulkanTest(fi
     public void RawOutputsHoldEveryLayersLogitsOfThePaddedInput()
     {
         var checkpoint = Path.Combine(_dir, "tiny.safetensors");
-        Assert.Equal(0, CliApp.Run(["init", "--task", "panoptic", "--classes", "5", "--things", "2", "--seed", "4", "-o", checkpoint], new StringWriter(), new StringWriter()));
+        Assert.Equal(0, CliRunner.Run(["init", "--task", "panoptic", "--classes", "5", "--things", "2", "--seed", "4", "-o", checkpoint], new StringWriter(), new StringWriter()));
         var rgb = new byte[50 * 40 * 3];
         for (var i = 0; i < rgb.Length; i++) rgb[i] = (byte)(i * 37 % 251);
         var picture = Path.Combine(_dir, "picture.png");
@@ -24,7 +24,7 @@ public sealed class MaskInferenceCliTests(VulkanFixture fixture) : VulkanTest(fi
 
         var output = new StringWriter();
         var error = new StringWriter();
-        var code = CliApp.Run(["infer", "--checkpoint", checkpoint, "--raw", raw, picture], output, error);
+        var code = CliRunner.Run(["infer", "--checkpoint", checkpoint, "--raw", raw, picture], output, error);
 
         Assert.True(code == 0, error.ToString());
         var file = SafetensorsFile.Read(raw);
@@ -55,7 +55,7 @@ public sealed class MaskInferenceCliTests(VulkanFixture fixture) : VulkanTest(fi
     public void RawWithoutACheckpointIsAClearError()
     {
         var error = new StringWriter();
-        Assert.Equal(2, CliApp.Run(["infer", "--raw", Path.Combine(_dir, "raw.safetensors")], new StringWriter(), error));
+        Assert.Equal(2, CliRunner.Run(["infer", "--raw", Path.Combine(_dir, "raw.safetensors")], new StringWriter(), error));
         Assert.Contains("--checkpoint", error.ToString());
     }
 

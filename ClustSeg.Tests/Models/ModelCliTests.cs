@@ -1,3 +1,4 @@
+using ClustSeg.Tests.Support;
 using ClustSeg.Cli;
 using ClustSeg.Runtime.Models;
 using ClustSeg.Runtime.Nn.Safetensors;
@@ -116,7 +117,7 @@ public sealed class ModelCliTests : IDisposable
     {
         var output = new StringWriter();
         var error = new StringWriter();
-        var code = CliApp.Run(args, output, error);
+        var code = CliRunner.Run(args, output, error);
         return (code, output.ToString(), error.ToString());
     }
 }

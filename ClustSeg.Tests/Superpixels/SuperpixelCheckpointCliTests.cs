@@ -35,7 +35,7 @@ public sealed class SuperpixelCheckpointCliTests : IDisposable
     {
         var output = new StringWriter();
         var error = new StringWriter();
-        var code = CliApp.Run(["infer", "--checkpoint", SuperpixelCheckpoint(), "-k", "100", "-o", _dir], output, error);
+        var code = CliRunner.Run(["infer", "--checkpoint", SuperpixelCheckpoint(), "-k", "100", "-o", _dir], output, error);
         Assert.True(code == 0, error.ToString());
         var labels = PngDecoder.Decode(Path.Combine(_dir, "sample.png"));
         var distinct = labels.Samples.Distinct().Count();
@@ -48,7 +48,7 @@ public sealed class SuperpixelCheckpointCliTests : IDisposable
     public void ASuperpixelCheckpointForAMaskTaskIsRefused()
     {
         var error = new StringWriter();
-        Assert.Equal(2, CliApp.Run(["infer", "--checkpoint", SuperpixelCheckpoint(), "--task", "semantic", "-o", _dir], new StringWriter(), error));
+        Assert.Equal(2, CliRunner.Run(["infer", "--checkpoint", SuperpixelCheckpoint(), "--task", "semantic", "-o", _dir], new StringWriter(), error));
         Assert.Contains("holds a superpixel model, not a semantic model", error.ToString());
     }
 
@@ -56,11 +56,11 @@ public sealed class SuperpixelCheckpointCliTests : IDisposable
     public void AMaskTaskCheckpointForSuperpixelsIsRefused()
     {
         var error = new StringWriter();
-        Assert.Equal(2, CliApp.Run(["infer", "--checkpoint", SemanticCheckpoint(), "--task", "superpixel", "-o", _dir], new StringWriter(), error));
+        Assert.Equal(2, CliRunner.Run(["infer", "--checkpoint", SemanticCheckpoint(), "--task", "superpixel", "-o", _dir], new StringWriter(), error));
         Assert.Contains("holds a clustseg-tiny model for task semantic, not a superpixel model", error.ToString());
 
         error = new StringWriter();
-        Assert.Equal(2, CliApp.Run(["eval", "--task", "superpixel", "--checkpoint", SemanticCheckpoint(), "--data", "bsds500:" + _dir], new StringWriter(), error));
+        Assert.Equal(2, CliRunner.Run(["eval", "--task", "superpixel", "--checkpoint", SemanticCheckpoint(), "--data", "bsds500:" + _dir], new StringWriter(), error));
         Assert.Contains("not a superpixel model", error.ToString());
     }
 
@@ -85,7 +85,7 @@ public sealed class SuperpixelCheckpointCliTests : IDisposable
 
         var output = new StringWriter();
         var error = new StringWriter();
-        var code = CliApp.Run(["eval", "--checkpoint", SuperpixelCheckpoint(), "--data", "bsds500:" + Path.Combine(_dir, "bsds"), "-k", "12"], output, error);
+        var code = CliRunner.Run(["eval", "--checkpoint", SuperpixelCheckpoint(), "--data", "bsds500:" + Path.Combine(_dir, "bsds"), "-k", "12"], output, error);
         Assert.True(code == 0, error.ToString());
         Assert.Contains("trained model", output.ToString());
         var row = output.ToString().Split('\n').Single(l => l.TrimStart().StartsWith("12 "));
