@@ -67,21 +67,21 @@ public static class Checkpoint
         var file = SafetensorsFile.Read(path);
         var found = file.Tensors.Where(t => !t.Name.StartsWith(TrainingStatePrefix, StringComparison.Ordinal)).ToDictionary(t => t.Name, StringComparer.Ordinal);
         var expected = model.StateTensors().ToList();
+        var names = new HashSet<string>(expected.Select(t => t.Path), StringComparer.Ordinal);
+        var ignored = found.Keys.Where(name => !names.Contains(name)).ToList();
         var loaded = expected.Where(t => found.TryGetValue(t.Path, out var f) && f.Shape.SequenceEqual(t.Shape)).ToList();
         if (loaded.Count == 0)
         {
             var wrongShapes = expected.Where(t => found.ContainsKey(t.Path))
                 .Select(t => $"{t.Path}: expected [{string.Join(", ", t.Shape)}], found {found[t.Path].ShapeText}").ToList();
-            throw new CheckpointMismatchException(path, expected.Where(t => !found.ContainsKey(t.Path)).Select(t => t.Path).ToList(),
-                found.Keys.Where(name => expected.All(t => t.Path != name)).ToList(), wrongShapes);
+            throw new CheckpointMismatchException(path, expected.Where(t => !found.ContainsKey(t.Path)).Select(t => t.Path).ToList(), ignored, wrongShapes);
         }
         ModuleState.Initialize(model, device, seed);
         foreach (var tensor in loaded) device.Upload<float>(tensor.Value, found[tensor.Path].Data);
         var kept = expected.Except(loaded)
             .Select(t => found.TryGetValue(t.Path, out var f) ? $"{t.Path} (shape [{string.Join(", ", t.Shape)}] here, {f.ShapeText} in the file)" : $"{t.Path} (not in the file)")
             .ToList();
-        var names = new HashSet<string>(expected.Select(t => t.Path), StringComparer.Ordinal);
-        return new PartialLoadReport(loaded.Count, expected.Count, kept, found.Keys.Where(name => !names.Contains(name)).ToList(), file.Metadata);
+        return new PartialLoadReport(loaded.Count, expected.Count, kept, ignored, file.Metadata);
     }
 
     /// <summary>Checks that the file holds exactly the model's tensors with the model's shapes; returns them by name.</summary>
