@@ -11,8 +11,9 @@ namespace ClustSeg.Cli;
 public static class CliApp
 {
     /// <summary>
-    /// When set, every device a command opens runs with the Khronos validation layer and sends each message here
-    /// instead of printing it: for hosts that must fail on any validation message, such as the test suite.
+    /// When set, every device a command opens runs with the Khronos validation layer (synchronization validation
+    /// included) and sends each message here instead of printing it: for hosts that must fail on any validation
+    /// message, such as the test suite.
     /// </summary>
     public static Action<ValidationMessage>? ValidationSink { get; set; }
 

@@ -22,11 +22,15 @@ internal static class GlobalOptions
     /// <summary>Opens the device the user asked for.</summary>
     public static GpuDevice OpenDevice(ParseResult parse) => GpuDevice.Create(DeviceOptions(parse.GetValue(Device), parse.GetValue(Validate)));
 
-    /// <summary>Options for <paramref name="device"/>, validated when asked or when <see cref="CliApp.ValidationSink"/> is set.</summary>
+    /// <summary>
+    /// Options for <paramref name="device"/>: validated when asked, and with synchronization validation as well when
+    /// <see cref="CliApp.ValidationSink"/> is set (the test suite).
+    /// </summary>
     public static GpuDeviceOptions DeviceOptions(string? device, bool validate) => new()
     {
         Device = device,
         Validate = validate || CliApp.ValidationSink is not null,
+        SynchronizationValidation = CliApp.ValidationSink is not null,
         OnValidationMessage = CliApp.ValidationSink,
     };
 }

@@ -29,7 +29,7 @@ internal static class DevicesCommand
     private static int Run(ParseResult parse, TextWriter output)
     {
         var options = GlobalOptions.DeviceOptions(null, parse.GetValue(GlobalOptions.Validate));
-        using var instance = new GpuInstance(options.Validate, options.OnValidationMessage);
+        using var instance = new GpuInstance(options.Validate, options.OnValidationMessage, options.SynchronizationValidation);
         var devices = instance.EnumerateDevices();
         var chosen = DeviceSelector.ChooseWithEnvironment(devices, parse.GetValue(GlobalOptions.Device));
         output.WriteLine($"{devices.Count} Vulkan device(s):");

@@ -10,8 +10,9 @@ namespace ClustSeg.Runtime.Kernels;
 public sealed class Kernel
 {
     internal Kernel(string name, string key, int bufferCount, int pushConstantBytes, Pipeline pipeline,
-        PipelineLayout layout, DescriptorSetLayout setLayout)
+        PipelineLayout layout, DescriptorSetLayout setLayout, IReadOnlySet<int> writableBindings)
     {
+        WritableBindings = writableBindings;
         Name = name;
         Key = key;
         BufferCount = bufferCount;
@@ -32,6 +33,12 @@ public sealed class Kernel
 
     /// <summary>Size of the push-constant block in bytes.</summary>
     public int PushConstantBytes { get; }
+
+    /// <summary>
+    /// The bindings the shader may write (not declared <c>readonly</c>), whatever a dispatch declares: the hazard
+    /// tracker treats them as written so that barriers follow what the shader can do.
+    /// </summary>
+    public IReadOnlySet<int> WritableBindings { get; }
 
     internal Pipeline Pipeline { get; }
     internal PipelineLayout Layout { get; }

@@ -16,7 +16,7 @@ internal sealed unsafe class KernelFactory : IDisposable
     private readonly Vk _vk;
     private readonly Device _device;
     private readonly ConcurrentDictionary<string, Kernel> _kernels = new();
-    private readonly Dictionary<string, ShaderModule> _modules = new();
+    private readonly Dictionary<string, (ShaderModule Module, IReadOnlySet<int> Writable)> _modules = new();
     private readonly object _gate = new();
     private readonly PipelineCacheFile? _file;
     private PipelineCache _cache;
@@ -94,7 +94,7 @@ internal sealed unsafe class KernelFactory : IDisposable
     {
         if (spec.PushConstantBytes is < 0 or > 128 || spec.PushConstantBytes % 4 != 0)
             throw new ArgumentException($"Kernel '{spec.Shader}': push constants must be 0..128 bytes in 4-byte units, got {spec.PushConstantBytes}.");
-        var module = Module(spec.Shader);
+        var (module, writable) = Module(spec.Shader);
 
         var bindings = stackalloc DescriptorSetLayoutBinding[Math.Max(spec.BufferCount, 1)];
         for (var i = 0; i < spec.BufferCount; i++)
@@ -156,7 +156,7 @@ internal sealed unsafe class KernelFactory : IDisposable
                     _vk.DestroyDescriptorSetLayout(_device, setLayout, null);
                     throw new PipelineCreationException(spec.Key, result.ToString());
                 }
-                return new Kernel(spec.Shader, spec.Key, spec.BufferCount, spec.PushConstantBytes, pipeline, layout, setLayout);
+                return new Kernel(spec.Shader, spec.Key, spec.BufferCount, spec.PushConstantBytes, pipeline, layout, setLayout, writable);
             }
         }
         finally
@@ -165,9 +165,10 @@ internal sealed unsafe class KernelFactory : IDisposable
         }
     }
 
-    private ShaderModule Module(string shader)
+    private (ShaderModule Module, IReadOnlySet<int> Writable) Module(string shader)
     {
-        if (_modules.TryGetValue(shader, out var module)) return module;
+        if (_modules.TryGetValue(shader, out var cached)) return cached;
+        ShaderModule module;
         byte[] code;
         try
         {
@@ -188,8 +189,7 @@ internal sealed unsafe class KernelFactory : IDisposable
             var result = _vk.CreateShaderModule(_device, &create, null, &module);
             if (result != Result.Success) throw new PipelineCreationException(shader, "vkCreateShaderModule returned " + result);
         }
-        _modules[shader] = module;
-        return module;
+        return _modules[shader] = (module, SpirvReflection.WritableBindings(code));
     }
 
     /// <summary>Writes the pipeline cache to disk (atomically); returns whether it was written.</summary>
@@ -213,7 +213,7 @@ internal sealed unsafe class KernelFactory : IDisposable
             _vk.DestroyPipelineLayout(_device, kernel.Layout, null);
             _vk.DestroyDescriptorSetLayout(_device, kernel.SetLayout, null);
         }
-        foreach (var module in _modules.Values) _vk.DestroyShaderModule(_device, module, null);
+        foreach (var (module, _) in _modules.Values) _vk.DestroyShaderModule(_device, module, null);
         _vk.DestroyPipelineCache(_device, _cache, null);
         _kernels.Clear();
         _modules.Clear();

@@ -32,10 +32,12 @@ public static class DiceLossOp
     {
         var push = Check(Op, logits, targets, maskStats);
         ShapeCheck.Exactly(Op, "loss", loss, 1);
+        // Both stages bind the buffers as the shader declares them (mask stats read-write, loss written), so the
+        // hazard tracker and the synchronization validator agree on what each dispatch may write.
         recorder.Dispatch(Kernel(recorder, 0), Groups.For1D((long)push.Masks * ReduceGroup, ReduceGroup), push,
-            Binding.Read(logits), Binding.Read(targets), Binding.Write(maskStats), Binding.Read(loss));
+            Binding.Read(logits), Binding.Read(targets), Binding.ReadWrite(maskStats), Binding.Write(loss));
         recorder.Dispatch(Kernel(recorder, 1), (1, 1, 1), push,
-            Binding.Read(logits), Binding.Read(targets), Binding.Read(maskStats), Binding.Write(loss));
+            Binding.Read(logits), Binding.Read(targets), Binding.ReadWrite(maskStats), Binding.Write(loss));
     }
 
     /// <summary>

@@ -31,15 +31,15 @@ public static class SsnReconstructOp
         Tensor cellValues, Tensor mass, Tensor reconstruction)
     {
         var (push, labels) = Check(Op, assignment, targets, gridH, gridW, cellValues, mass, reconstruction, "reconstruction");
+        // Both stages bind every buffer as the shader declares it (cell values read-write, mass and reconstruction
+        // written), not as the stage uses it: the hazard tracker and the synchronization validator must agree on
+        // what each dispatch may write.
         Binding[] bindings =
         [
-            Binding.Read(assignment), Binding.Read(targets), Binding.Read(targets), Binding.Write(cellValues), Binding.Write(mass),
-            Binding.Read(reconstruction),
+            Binding.Read(assignment), Binding.Read(targets), Binding.Read(targets), Binding.ReadWrite(cellValues), Binding.Write(mass),
+            Binding.Write(reconstruction),
         ];
         recorder.Dispatch(Kernel(recorder, "ssn_reconstruct", 6, 0, labels, null), Groups.For1D(cellValues.ElementCount, GroupSize), push, bindings);
-        bindings[3] = Binding.Read(cellValues);
-        bindings[4] = Binding.Read(mass);
-        bindings[5] = Binding.Write(reconstruction);
         recorder.Dispatch(Kernel(recorder, "ssn_reconstruct", 6, 1, labels, null), Groups.For1D(reconstruction.ElementCount, GroupSize), push, bindings);
     }
 
@@ -58,17 +58,14 @@ public static class SsnReconstructOp
         ShapeCheck.Same(op, "assignmentGrad", assignmentGrad, "assignment", assignment);
         var cellGrad = recorder.Device.Scratch.Allocate("ssn_reconstruct.cell_grad", DType.F32, cellValues.Shape.ToArray());
         var cellDot = recorder.Device.Scratch.Allocate("ssn_reconstruct.cell_dot", DType.F32, mass.Shape.ToArray());
+        // Every stage binds the three read-write buffers of the shader as read-write (see SsnReconstruct).
         Binding[] bindings =
         [
             Binding.Read(assignment), Binding.Read(targets), Binding.Read(targets), Binding.Read(cellValues), Binding.Read(mass),
-            Binding.Read(reconstructionGrad), Binding.Write(cellGrad), Binding.Read(cellDot), Binding.Read(assignmentGrad),
+            Binding.Read(reconstructionGrad), Binding.ReadWrite(cellGrad), Binding.ReadWrite(cellDot), Binding.ReadWrite(assignmentGrad),
         ];
         recorder.Dispatch(Kernel(recorder, "ssn_reconstruct_backward", 9, 0, labels, accumulate), Groups.For1D(cellGrad.ElementCount, GroupSize), push, bindings);
-        bindings[6] = Binding.Read(cellGrad);
-        bindings[7] = Binding.Write(cellDot);
         recorder.Dispatch(Kernel(recorder, "ssn_reconstruct_backward", 9, 1, labels, accumulate), Groups.For1D(cellDot.ElementCount, GroupSize), push, bindings);
-        bindings[7] = Binding.Read(cellDot);
-        bindings[8] = accumulate ? Binding.ReadWrite(assignmentGrad) : Binding.Write(assignmentGrad);
         recorder.Dispatch(Kernel(recorder, "ssn_reconstruct_backward", 9, 2, labels, accumulate),
             Groups.For1D(assignment.ElementCount / Neighbours, GroupSize), push, bindings);
     }

@@ -87,7 +87,10 @@ public sealed unsafe partial class CommandRecorder : IDisposable
             var t = bindings[i].Tensor;
             t.EnsureAlive();
             _bound.Add(t);
-            ranges[i] = new HazardTracker.MemoryRange(t.Block.Id, t.Offset, t.Offset + Math.Max(t.ByteSize, 4), bindings[i].Access != Access.Read);
+            // A buffer the shader may write counts as written even where the dispatch declares it read: stages of one
+            // shader share declarations, and the barriers must follow what the shader can do.
+            var writes = bindings[i].Access != Access.Read || kernel.WritableBindings.Contains(i);
+            ranges[i] = new HazardTracker.MemoryRange(t.Block.Id, t.Offset, t.Offset + Math.Max(t.ByteSize, 4), writes);
         }
 
         if (_inCurrent == _maxPerBuffer) NextBuffer();

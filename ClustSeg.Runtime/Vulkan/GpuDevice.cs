@@ -44,6 +44,9 @@ public sealed unsafe partial class GpuDevice : IDisposable
     /// <summary>Whether validation is active.</summary>
     public bool ValidationEnabled => _instance.ValidationEnabled;
 
+    /// <summary>Whether the validation layer also checks synchronization (see <see cref="GpuDeviceOptions.SynchronizationValidation"/>).</summary>
+    public bool SynchronizationValidationEnabled => _instance.SynchronizationValidationEnabled;
+
     /// <summary>How the on-disk pipeline cache was found at start.</summary>
     public PipelineCacheLoad PipelineCacheLoad => _kernels.CacheLoad;
 
@@ -54,7 +57,7 @@ public sealed unsafe partial class GpuDevice : IDisposable
     public static GpuDevice Create(GpuDeviceOptions? options = null)
     {
         options ??= new GpuDeviceOptions();
-        var instance = new GpuInstance(options.Validate, options.OnValidationMessage);
+        var instance = new GpuInstance(options.Validate, options.OnValidationMessage, options.SynchronizationValidation);
         try
         {
             var devices = instance.EnumerateDevices();

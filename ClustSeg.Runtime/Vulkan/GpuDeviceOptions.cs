@@ -9,6 +9,12 @@ public sealed class GpuDeviceOptions
     /// <summary>Enable the Khronos validation layer (tests, --validate).</summary>
     public bool Validate { get; init; }
 
+    /// <summary>
+    /// With <see cref="Validate"/>, also check synchronization (barriers between dispatches and transfers): slower,
+    /// for the test suite.
+    /// </summary>
+    public bool SynchronizationValidation { get; init; }
+
     /// <summary>Receives validation messages; without it they are printed to stderr.</summary>
     public Action<ValidationMessage>? OnValidationMessage { get; init; }
 

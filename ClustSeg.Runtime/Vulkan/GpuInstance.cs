@@ -28,9 +28,18 @@ public sealed unsafe class GpuInstance : IDisposable
     /// <summary>Whether the validation layer is active on this instance.</summary>
     public bool ValidationEnabled { get; }
 
+    /// <summary>Whether the validation layer also checks synchronization (barriers) on this instance.</summary>
+    public bool SynchronizationValidationEnabled { get; }
+
     /// <summary>Creates an instance. With <paramref name="validate"/> the validation layer must be installed.</summary>
     /// <exception cref="VulkanUnavailableException">No Vulkan loader could be loaded.</exception>
-    public GpuInstance(bool validate, Action<ValidationMessage>? onValidationMessage = null)
+    /// <param name="validate">Enable the Khronos validation layer.</param>
+    /// <param name="onValidationMessage">Receives its messages; null prints them to stderr.</param>
+    /// <param name="synchronizationValidation">
+    /// With <paramref name="validate"/>, also enable the layer's synchronization validation (missing or wrong barriers
+    /// between dispatches and transfers); much slower, for tests.
+    /// </param>
+    public GpuInstance(bool validate, Action<ValidationMessage>? onValidationMessage = null, bool synchronizationValidation = false)
     {
         try
         {
@@ -65,6 +74,13 @@ public sealed unsafe class GpuInstance : IDisposable
                 throw new ClustSegException("The validation layer is installed but VK_EXT_debug_utils is missing.",
                     "Update the Vulkan loader (libvulkan1) and validation layers.");
             extensions.Add("VK_EXT_debug_utils");
+            if (synchronizationValidation)
+            {
+                if (!EnumerateInstanceExtensions(ValidationLayer).Contains("VK_EXT_validation_features"))
+                    throw new ClustSegException("Synchronization validation was requested but the validation layer lacks VK_EXT_validation_features.",
+                        "Update the Vulkan validation layers (vulkan-validationlayers 1.2.131 or newer).");
+                extensions.Add("VK_EXT_validation_features");
+            }
         }
 
         uint loaderVersion = 0;
@@ -85,9 +101,17 @@ public sealed unsafe class GpuInstance : IDisposable
                 PEngineName = appName,
                 ApiVersion = apiVersion,
             };
+            var enabledFeatures = stackalloc ValidationFeatureEnableEXT[] { ValidationFeatureEnableEXT.SynchronizationValidationExt };
+            var features = new ValidationFeaturesEXT
+            {
+                SType = StructureType.ValidationFeaturesExt,
+                EnabledValidationFeatureCount = 1,
+                PEnabledValidationFeatures = enabledFeatures,
+            };
             var create = new InstanceCreateInfo
             {
                 SType = StructureType.InstanceCreateInfo,
+                PNext = validate && synchronizationValidation ? &features : null,
                 Flags = flags,
                 PApplicationInfo = &app,
                 EnabledExtensionCount = (uint)extensions.Count,
@@ -115,6 +139,7 @@ public sealed unsafe class GpuInstance : IDisposable
             _selfHandle = GCHandle.Alloc(this);
             _messenger = CreateMessenger();
             ValidationEnabled = true;
+            SynchronizationValidationEnabled = synchronizationValidation;
         }
     }
 
@@ -137,13 +162,16 @@ public sealed unsafe class GpuInstance : IDisposable
 
     internal static string FormatVersion(uint v) => $"{v >> 22}.{(v >> 12) & 0x3FF}.{v & 0xFFF}";
 
-    private HashSet<string> EnumerateInstanceExtensions()
+    /// <summary>The instance extensions of the loader and implicit layers, or of <paramref name="layer"/> alone.</summary>
+    private HashSet<string> EnumerateInstanceExtensions(string? layer = null)
     {
+        var layerName = (byte*)SilkMarshal.StringToPtr(layer);
         uint count = 0;
-        Vk.EnumerateInstanceExtensionProperties((byte*)null, &count, null);
+        Vk.EnumerateInstanceExtensionProperties(layerName, &count, null);
         var props = new ExtensionProperties[count];
         fixed (ExtensionProperties* p = props)
-            Vk.EnumerateInstanceExtensionProperties((byte*)null, &count, p);
+            Vk.EnumerateInstanceExtensionProperties(layerName, &count, p);
+        SilkMarshal.Free((nint)layerName);
         var names = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < props.Length; i++)
             fixed (byte* name = props[i].ExtensionName)

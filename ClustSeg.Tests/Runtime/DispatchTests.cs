@@ -96,6 +96,22 @@ public sealed class DispatchTests(VulkanFixture fixture) : VulkanTest(fixture)
     }
 
     [Fact]
+    public void ABufferTheShaderMayWriteCountsAsWrittenEvenWhenBoundAsRead()
+    {
+        var a = Device.Scratch.Allocate("a", DType.F32, 64);
+        var b = Device.Scratch.Allocate("b", DType.F32, 64);
+        var c = Device.Scratch.Allocate("c", DType.F32, 64);
+        var kernel = Device.GetKernel(new KernelSpec("probe", 2, 8, SpecConstant.Float(0f)));
+        Assert.Equal([1], kernel.WritableBindings);
+        using var recorder = Device.BeginRecording();
+        // probe.comp writes binding 1; declaring it read must not let the next reader of b run without a barrier.
+        recorder.Dispatch(kernel, Groups.For1D(64, 64), new ProbePush(64, 1f), Binding.Read(a), Binding.Read(b));
+        Probe(recorder, b, c, 1, 0);
+        recorder.Submit();
+        Assert.Equal(1, recorder.BarrierCount);
+    }
+
+    [Fact]
     public void IndependentDispatchesGetNoBarrier()
     {
         var tensors = Enumerable.Range(0, 6).Select(i => Device.Scratch.Allocate($"t{i}", DType.F32, 100)).ToArray();

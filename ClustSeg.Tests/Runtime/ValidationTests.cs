@@ -28,6 +28,7 @@ public sealed class ValidationTests
         try
         {
             Assert.True(fixtureDevice.Device.ValidationEnabled);
+            Assert.True(fixtureDevice.Device.SynchronizationValidationEnabled);
             if (Environment.GetEnvironmentVariable("CI") == "true")
                 Assert.Equal(DeviceKind.Cpu, fixtureDevice.Device.Info.Kind); // CI has no GPU: lavapipe must be the device
         }

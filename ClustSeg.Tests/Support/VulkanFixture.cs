@@ -16,6 +16,7 @@ public sealed class VulkanFixture : IDisposable
         Device = GpuDevice.Create(new GpuDeviceOptions
         {
             Validate = true,
+            SynchronizationValidation = true,
             OnValidationMessage = m => _messages.Enqueue(m),
             PipelineCacheDirectory = "",
         });
