@@ -19,7 +19,7 @@ public static class InstancePostProcessor
 
     /// <summary>
     /// Detections of one picture, highest score first. Only classes below <paramref name="thingClasses"/> compete
-    /// (all classes for an instance model; the things of a panoptic one). Pairs with equal probability keep centre
+    /// (the things of the model, or every class of an instance model that declares none). Pairs with equal probability keep centre
     /// then class order.
     /// </summary>
     public static IReadOnlyList<InstanceDetection> Detect(MaskPrediction prediction, int thingClasses, int maxDetections = MaxDetections)

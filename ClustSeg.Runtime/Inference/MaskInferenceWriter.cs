@@ -65,8 +65,9 @@ public sealed class MaskInferenceWriter
     /// <summary>Category id per model class.</summary>
     public IReadOnlyList<int> CategoryIds { get; }
 
-    /// <summary>The model's thing classes, or every class of an instance model (its classes are all things).</summary>
-    private int ThingClasses => Model.Task == ClustSegTask.Instance ? Model.Classes : Model.Things;
+    // The model's thing classes. An instance model trained on panoptic data (synth, COCO panoptic) knows its stuff
+    // classes too, and only its things are instances; one that declares no things treats every class as one.
+    private int ThingClasses => Model.Task == ClustSegTask.Instance && Model.Things == 0 ? Model.Classes : Model.Things;
 
     /// <summary>
     /// Checks that a checkpoint's model can do <paramref name="task"/>: semantic needs a semantic model (one centre

@@ -76,6 +76,21 @@ public sealed class EvalCheckpointCliTests : IDisposable
     }
 
     [Fact]
+    public void AnInstanceModelTrainedOnSynthIsScoredAgainstItsInstancesFileOnThingsOnly()
+    {
+        // `train --task instance --data synth:ROOT` reads the panoptic files: 7 classes, 4 of them things.
+        var root = Synth();
+        var pred = Path.Combine(_dir, "inst7");
+        var run = Cli("eval", "--checkpoint", Init("instance", 7, 4), "--data", $"synth:{root}", "--split", "val", "--pred-dir", pred,
+            "--json", Path.Combine(_dir, "i7.json"));
+        Assert.True(run.Code == 0, run.Error);
+        Assert.Contains(Path.Combine(root, "val", "instances.json"), run.Output);
+        using var results = JsonDocument.Parse(File.ReadAllText(Path.Combine(pred, "instances_results.json")));
+        Assert.NotEmpty(results.RootElement.EnumerateArray());
+        Assert.All(results.RootElement.EnumerateArray(), d => Assert.InRange(d.GetProperty("category_id").GetInt32(), 1, 4));
+    }
+
+    [Fact]
     public void ADatasetWithOtherClassesIsAClearError()
     {
         var root = Synth();

@@ -32,9 +32,9 @@ internal static class CheckpointEval
         if (task != ClustSegTask.Semantic && dataset.AnnotationFile is null)
             throw new ClustSegException($"{task.Name()} evaluation needs COCO ground truth, but {dataset.Description} is a label-PNG folder.",
                 task == ClustSegTask.Panoptic ? "Use --data coco-panoptic:FILE.json or synth:ROOT." : "Use --data coco-instances:FILE.json.");
-        if (task == ClustSegTask.Instance && dataset.Format != "coco-instances")
-            throw new ClustSegException($"instance evaluation needs COCO instances ground truth, but {dataset.Description} is {dataset.Format}.",
-                "Use --data coco-instances:FILE.json (synth writes one per split: ROOT/val/instances.json).");
+        if (task == ClustSegTask.Instance && dataset.InstancesFile is null)
+            throw new ClustSegException($"instance evaluation needs COCO instances ground truth, but {dataset.Description} has none.",
+                "Use --data coco-instances:FILE.json, or synth:ROOT (its instances.json is used).");
         if (task == ClustSegTask.Panoptic && dataset.Format is not ("coco-panoptic" or "synth"))
             throw new ClustSegException($"panoptic evaluation needs COCO panoptic ground truth, but {dataset.Description} is {dataset.Format}.",
                 "Use --data coco-panoptic:FILE.json or synth:ROOT.");
@@ -76,7 +76,7 @@ internal static class CheckpointEval
             {
                 ClustSegTask.Semantic => SemanticEval.Evaluate(parse, gtFolder, SemanticLabelEncoding.Identity, folder,
                     model.Classes, dataset.Classes.Select(c => c.Name).ToArray(), output, error),
-                ClustSegTask.Instance => InstanceEval.Evaluate(parse, dataset.AnnotationFile!, Path.Combine(folder, MaskInferenceWriter.InstanceResultsFile), output, error),
+                ClustSegTask.Instance => InstanceEval.Evaluate(parse, dataset.InstancesFile!, Path.Combine(folder, MaskInferenceWriter.InstanceResultsFile), output, error),
                 _ => PanopticEval.Evaluate(parse, dataset.AnnotationFile!, null, Path.Combine(folder, MaskInferenceWriter.PanopticJsonFile), writer.PanopticFolder, output, error),
             };
         }

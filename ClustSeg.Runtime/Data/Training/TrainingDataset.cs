@@ -49,6 +49,18 @@ public sealed class TrainingDataset
     public string? AnnotationFile => _source.AnnotationFile;
 
     /// <summary>
+    /// COCO instances ground truth of the same images, for instance evaluation: the annotation file itself for
+    /// coco-instances; for synth, the split's instances.json, which <see cref="SyntheticDataset.Generate"/> writes with
+    /// the panoptic files' image and category ids; else null.
+    /// </summary>
+    public string? InstancesFile => Format switch
+    {
+        "coco-instances" => AnnotationFile,
+        "synth" when Path.Combine(Path.GetDirectoryName(AnnotationFile!)!, "instances.json") is var file && File.Exists(file) => file,
+        _ => null,
+    };
+
+    /// <summary>
     /// Opens a dataset from "FORMAT:PATH":
     /// <c>coco-panoptic:</c> a panoptic JSON (PNGs in the folder named like it) or a folder holding panoptic.json;
     /// <c>coco-instances:</c> an instances JSON or a folder holding instances.json;
