@@ -58,13 +58,20 @@ public sealed class CheckpointTests(VulkanFixture fixture) : VulkanTest(fixture)
         Assert.NotEqual(new float[20], Device.Download<float>(loaded.Seeds.Bank.Value));
     }
 
+    /// <summary>A TreeModel of <paramref name="width"/> initialised from seed 1 and saved as <paramref name="name"/>.</summary>
+    private (TreeModel Model, string Path) SavedTreeModel(int width, string name)
+    {
+        var model = new TreeModel(width);
+        ModuleState.Initialize(model, Device, seed: 1);
+        var path = Path.Combine(_directory, name);
+        Checkpoint.Save(model, Device, path);
+        return (model, path);
+    }
+
     [Fact]
     public void LoadingIntoAModelOfAnotherWidthFailsBeforeTouchingIt()
     {
-        var saved = new TreeModel(width: 4);
-        ModuleState.Initialize(saved, Device, seed: 1);
-        var path = Path.Combine(_directory, "narrow.safetensors");
-        Checkpoint.Save(saved, Device, path);
+        var (_, path) = SavedTreeModel(4, "narrow.safetensors");
 
         var wider = new TreeModel(width: 6);
         var error = Assert.Throws<CheckpointMismatchException>(() => Checkpoint.Load(wider, Device, path));
@@ -76,10 +83,7 @@ public sealed class CheckpointTests(VulkanFixture fixture) : VulkanTest(fixture)
     [Fact]
     public void FineTuningTakesTheMatchingTensorsAndListsTheRest()
     {
-        var saved = new TreeModel(width: 4);
-        ModuleState.Initialize(saved, Device, seed: 1);
-        var path = Path.Combine(_directory, "pretrained.safetensors");
-        Checkpoint.Save(saved, Device, path);
+        var (saved, path) = SavedTreeModel(4, "pretrained.safetensors");
 
         var target = new TreeModel(width: 4, extraLayer: true);
         var report = Checkpoint.LoadMatching(target, Device, path, seed: 2);
@@ -98,10 +102,7 @@ public sealed class CheckpointTests(VulkanFixture fixture) : VulkanTest(fixture)
     [Fact]
     public void FineTuningFromACheckpointWithNothingInCommonIsRefused()
     {
-        var saved = new TreeModel(width: 4);
-        ModuleState.Initialize(saved, Device, seed: 1);
-        var path = Path.Combine(_directory, "other.safetensors");
-        Checkpoint.Save(saved, Device, path);
+        var (_, path) = SavedTreeModel(4, "other.safetensors");
 
         var wider = new TreeModel(width: 6);
         var error = Assert.Throws<CheckpointMismatchException>(() => Checkpoint.LoadMatching(wider, Device, path, seed: 2));
