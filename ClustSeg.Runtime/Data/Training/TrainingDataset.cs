@@ -53,12 +53,16 @@ public sealed class TrainingDataset
     /// coco-instances; for synth, the split's instances.json, which <see cref="SyntheticDataset.Generate"/> writes with
     /// the panoptic files' image and category ids; else null.
     /// </summary>
-    public string? InstancesFile => Format switch
+    public string? InstancesFile
     {
-        "coco-instances" => AnnotationFile,
-        "synth" when Path.Combine(Path.GetDirectoryName(AnnotationFile!)!, "instances.json") is var file && File.Exists(file) => file,
-        _ => null,
-    };
+        get
+        {
+            if (Format == "coco-instances") return AnnotationFile;
+            if (Format != "synth") return null;
+            var file = Path.Combine(Path.GetDirectoryName(AnnotationFile!)!, "instances.json");
+            return File.Exists(file) ? file : null;
+        }
+    }
 
     /// <summary>
     /// Opens a dataset from "FORMAT:PATH":
