@@ -4,15 +4,17 @@ namespace ClustSeg.Runtime.Kernels;
 
 /// <summary>
 /// A compute pipeline built from one embedded shader with fixed specialization constants. Its interface is
-/// <see cref="BufferCount"/> storage buffers at bindings 0..n-1 of set 0 plus <see cref="PushConstantBytes"/> bytes of
+/// <see cref="BufferCount"/> buffers at bindings 0..n-1 of set 0 (storage buffers, or uniform texel buffers where the
+/// shader declares a <c>samplerBuffer</c>: <see cref="TexelBufferBindings"/>) plus <see cref="PushConstantBytes"/> bytes of
 /// push constants. Created once per device and key, then cached.
 /// </summary>
 public sealed class Kernel
 {
     internal Kernel(string name, string key, int bufferCount, int pushConstantBytes, Pipeline pipeline,
-        PipelineLayout layout, DescriptorSetLayout setLayout, IReadOnlySet<int> writableBindings)
+        PipelineLayout layout, DescriptorSetLayout setLayout, ShaderBindings bindings)
     {
-        WritableBindings = writableBindings;
+        WritableBindings = bindings.Writable;
+        TexelBufferBindings = bindings.TexelBuffers;
         Name = name;
         Key = key;
         BufferCount = bufferCount;
@@ -28,7 +30,7 @@ public sealed class Kernel
     /// <summary>Cache key: shader name, interface and specialization values.</summary>
     public string Key { get; }
 
-    /// <summary>Number of storage-buffer bindings.</summary>
+    /// <summary>Number of buffer bindings (storage and texel).</summary>
     public int BufferCount { get; }
 
     /// <summary>Size of the push-constant block in bytes.</summary>
@@ -39,6 +41,13 @@ public sealed class Kernel
     /// tracker treats them as written so that barriers follow what the shader can do.
     /// </summary>
     public IReadOnlySet<int> WritableBindings { get; }
+
+    /// <summary>
+    /// The bindings the shader reads as uniform texel buffers (vec4 texels of 32-bit floats). The recorder binds a
+    /// tensor there through an R32G32B32A32_SFLOAT buffer view; llvmpipe turns texel fetches into vector gathers,
+    /// where every storage-buffer load is a loop over the SIMD lanes (BENCHMARKS.md).
+    /// </summary>
+    public IReadOnlySet<int> TexelBufferBindings { get; }
 
     internal Pipeline Pipeline { get; }
     internal PipelineLayout Layout { get; }

@@ -16,7 +16,7 @@ internal sealed unsafe class KernelFactory : IDisposable
     private readonly Vk _vk;
     private readonly Device _device;
     private readonly ConcurrentDictionary<string, Kernel> _kernels = new();
-    private readonly Dictionary<string, (ShaderModule Module, IReadOnlySet<int> Writable)> _modules = new();
+    private readonly Dictionary<string, (ShaderModule Module, ShaderBindings Bindings)> _modules = new();
     private readonly object _gate = new();
     private readonly PipelineCacheFile? _file;
     private PipelineCache _cache;
@@ -94,11 +94,14 @@ internal sealed unsafe class KernelFactory : IDisposable
     {
         if (spec.PushConstantBytes is < 0 or > 128 || spec.PushConstantBytes % 4 != 0)
             throw new ArgumentException($"Kernel '{spec.Shader}': push constants must be 0..128 bytes in 4-byte units, got {spec.PushConstantBytes}.");
-        var (module, writable) = Module(spec.Shader);
+        var (module, interfaceBindings) = Module(spec.Shader);
+        if (interfaceBindings.TexelBuffers.Any(b => b >= spec.BufferCount))
+            throw new ArgumentException($"Kernel '{spec.Shader}' declares texel buffers at bindings {string.Join(", ", interfaceBindings.TexelBuffers.Order())}, outside the {spec.BufferCount} buffers its spec binds.");
 
         var bindings = stackalloc DescriptorSetLayoutBinding[Math.Max(spec.BufferCount, 1)];
         for (var i = 0; i < spec.BufferCount; i++)
-            bindings[i] = new DescriptorSetLayoutBinding((uint)i, DescriptorType.StorageBuffer, 1, ShaderStageFlags.ComputeBit);
+            bindings[i] = new DescriptorSetLayoutBinding((uint)i,
+                interfaceBindings.TexelBuffers.Contains(i) ? DescriptorType.UniformTexelBuffer : DescriptorType.StorageBuffer, 1, ShaderStageFlags.ComputeBit);
         var setCreate = new DescriptorSetLayoutCreateInfo
         {
             SType = StructureType.DescriptorSetLayoutCreateInfo,
@@ -156,7 +159,7 @@ internal sealed unsafe class KernelFactory : IDisposable
                     _vk.DestroyDescriptorSetLayout(_device, setLayout, null);
                     throw new PipelineCreationException(spec.Key, result.ToString());
                 }
-                return new Kernel(spec.Shader, spec.Key, spec.BufferCount, spec.PushConstantBytes, pipeline, layout, setLayout, writable);
+                return new Kernel(spec.Shader, spec.Key, spec.BufferCount, spec.PushConstantBytes, pipeline, layout, setLayout, interfaceBindings);
             }
         }
         finally
@@ -165,7 +168,7 @@ internal sealed unsafe class KernelFactory : IDisposable
         }
     }
 
-    private (ShaderModule Module, IReadOnlySet<int> Writable) Module(string shader)
+    private (ShaderModule Module, ShaderBindings Bindings) Module(string shader)
     {
         if (_modules.TryGetValue(shader, out var cached)) return cached;
         ShaderModule module;
@@ -189,7 +192,7 @@ internal sealed unsafe class KernelFactory : IDisposable
             var result = _vk.CreateShaderModule(_device, &create, null, &module);
             if (result != Result.Success) throw new PipelineCreationException(shader, "vkCreateShaderModule returned " + result);
         }
-        return _modules[shader] = (module, SpirvReflection.WritableBindings(code));
+        return _modules[shader] = (module, SpirvReflection.Reflect(code));
     }
 
     /// <summary>Writes the pipeline cache to disk (atomically); returns whether it was written.</summary>

@@ -107,7 +107,7 @@ public sealed class MemoryArena : IDisposable
         _blocks.Clear();
     }
 
-    private ulong Alignment => Math.Max(_device.Info.MinStorageBufferOffsetAlignment, 64UL);
+    private ulong Alignment => Math.Max(Math.Max(_device.Info.MinStorageBufferOffsetAlignment, _device.Info.MinTexelBufferOffsetAlignment), 64UL);
 
     // Sizes are rounded too, so neighbouring tensors never share a cache line or an alignment unit.
     private ulong AlignedSize(ulong bytes) => DeviceBlock.AlignUp(Math.Max(bytes, 4), Alignment);

@@ -13,7 +13,7 @@ public enum Access
     ReadWrite,
 }
 
-/// <summary>A tensor bound to the next storage-buffer slot of a dispatch, with its access.</summary>
+/// <summary>A tensor bound to the next buffer slot of a dispatch (a storage or a uniform texel buffer, as the shader declares), with its access.</summary>
 /// <param name="Tensor">The tensor.</param>
 /// <param name="Access">How the kernel uses it.</param>
 public readonly record struct Binding(Tensor Tensor, Access Access)

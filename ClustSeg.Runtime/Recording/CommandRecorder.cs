@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using ClustSeg.Runtime.Kernels;
+using ClustSeg.Runtime.Memory;
 using ClustSeg.Runtime.Tensors;
 using ClustSeg.Runtime.Vulkan;
 using Silk.NET.Vulkan;
@@ -23,6 +24,7 @@ public sealed unsafe partial class CommandRecorder : IDisposable
     private readonly HazardTracker _hazards = new();
     private readonly List<CommandBuffer> _buffers = [];
     private readonly List<DescriptorPool> _pools = [];
+    private readonly List<BufferView> _views = []; // live as long as the recording, which replays may reuse
     private readonly HashSet<Tensor> _bound = new(ReferenceEqualityComparer.Instance);
     private readonly int _maxPerBuffer;
     private CommandBuffer _current;
@@ -98,7 +100,7 @@ public sealed unsafe partial class CommandRecorder : IDisposable
         _hazards.Add(ranges);
 
         var set = AllocateSet(kernel);
-        WriteSet(set, bindings);
+        WriteSet(set, kernel, bindings);
         _vk.CmdBindPipeline(_current, PipelineBindPoint.Compute, kernel.Pipeline);
         _vk.CmdBindDescriptorSets(_current, PipelineBindPoint.Compute, kernel.Layout, 0, 1, &set, 0, null);
         if (push.Length > 0)
@@ -178,13 +180,15 @@ public sealed unsafe partial class CommandRecorder : IDisposable
     {
         if (_setsLeftInPool == 0)
         {
-            var size = new DescriptorPoolSize(DescriptorType.StorageBuffer, SetsPerPool * MaxBindingsPerSet);
+            var sizes = stackalloc DescriptorPoolSize[2];
+            sizes[0] = new DescriptorPoolSize(DescriptorType.StorageBuffer, SetsPerPool * MaxBindingsPerSet);
+            sizes[1] = new DescriptorPoolSize(DescriptorType.UniformTexelBuffer, SetsPerPool * MaxBindingsPerSet);
             var create = new DescriptorPoolCreateInfo
             {
                 SType = StructureType.DescriptorPoolCreateInfo,
                 MaxSets = SetsPerPool,
-                PoolSizeCount = 1,
-                PPoolSizes = &size,
+                PoolSizeCount = 2,
+                PPoolSizes = sizes,
             };
             DescriptorPool pool;
             VkCheck.Ok(_vk.CreateDescriptorPool(_device.Handle, &create, null, &pool), "vkCreateDescriptorPool");
@@ -207,35 +211,69 @@ public sealed unsafe partial class CommandRecorder : IDisposable
         return set;
     }
 
-    private void WriteSet(DescriptorSet set, ReadOnlySpan<Binding> bindings)
+    private void WriteSet(DescriptorSet set, Kernel kernel, ReadOnlySpan<Binding> bindings)
     {
         if (bindings.Length == 0) return;
         var infos = stackalloc DescriptorBufferInfo[bindings.Length];
+        var views = stackalloc BufferView[bindings.Length];
         var writes = stackalloc WriteDescriptorSet[bindings.Length];
         for (var i = 0; i < bindings.Length; i++)
         {
             var t = bindings[i].Tensor;
+            var texel = kernel.TexelBufferBindings.Contains(i);
             infos[i] = new DescriptorBufferInfo(t.Block.Buffer, t.Offset, Math.Max(t.ByteSize, 4));
+            if (texel) views[i] = CreateTexelView(kernel, i, t);
             writes[i] = new WriteDescriptorSet
             {
                 SType = StructureType.WriteDescriptorSet,
                 DstSet = set,
                 DstBinding = (uint)i,
                 DescriptorCount = 1,
-                DescriptorType = DescriptorType.StorageBuffer,
-                PBufferInfo = &infos[i],
+                DescriptorType = texel ? DescriptorType.UniformTexelBuffer : DescriptorType.StorageBuffer,
+                PBufferInfo = texel ? null : &infos[i],
+                PTexelBufferView = texel ? &views[i] : null,
             };
         }
         _vk.UpdateDescriptorSets(_device.Handle, (uint)bindings.Length, writes, 0, null);
     }
 
-    /// <summary>Frees the command buffers, descriptor pools and query pools.</summary>
+    /// <summary>
+    /// A view of <paramref name="tensor"/> as vec4 texels (R32G32B32A32_SFLOAT). The range is rounded up to whole
+    /// texels, which stays inside the tensor's allocation (arena sizes are rounded to 64 bytes).
+    /// </summary>
+    private BufferView CreateTexelView(Kernel kernel, int binding, Tensor tensor)
+    {
+        const ulong texelBytes = 16;
+        var range = Math.Min(DeviceBlock.AlignUp(Math.Max(tensor.ByteSize, texelBytes), texelBytes), tensor.Block.Size - tensor.Offset);
+        var limit = _device.Info.MaxTexelBufferElements;
+        if (range / texelBytes > limit)
+        {
+            throw new ArgumentException(
+                $"Kernel '{kernel.Name}' reads '{tensor.Name}' [{tensor.ShapeText}] as a texel buffer at binding {binding}, but {tensor.ByteSize / texelBytes} texels " +
+                $"exceed this device's maxTexelBufferElements ({limit}). Use a smaller batch or image size.");
+        }
+        var create = new BufferViewCreateInfo
+        {
+            SType = StructureType.BufferViewCreateInfo,
+            Buffer = tensor.Block.Buffer,
+            Format = Format.R32G32B32A32Sfloat,
+            Offset = tensor.Offset,
+            Range = range,
+        };
+        BufferView view;
+        VkCheck.Ok(_vk.CreateBufferView(_device.Handle, &create, null, &view), "vkCreateBufferView");
+        _views.Add(view);
+        return view;
+    }
+
+    /// <summary>Frees the command buffers, descriptor pools, texel-buffer views and query pools.</summary>
     public void Dispose()
     {
         if (_disposed) return;
         _disposed = true;
         _device.FreeCommandBuffers(_buffers.ToArray());
         foreach (var pool in _pools) _vk.DestroyDescriptorPool(_device.Handle, pool, null);
+        foreach (var view in _views) _vk.DestroyBufferView(_device.Handle, view, null);
         DisposeTiming();
     }
 }

@@ -73,6 +73,10 @@ public sealed record DeviceInfo
     public ulong MaxMemoryAllocationSize { get; init; }
     /// <summary>Required alignment of storage-buffer binding offsets.</summary>
     public ulong MinStorageBufferOffsetAlignment { get; init; }
+    /// <summary>Required alignment of texel-buffer view offsets.</summary>
+    public ulong MinTexelBufferOffsetAlignment { get; init; }
+    /// <summary>Most texels one texel-buffer view can address.</summary>
+    public uint MaxTexelBufferElements { get; init; }
     /// <summary>Whether the device needs VK_KHR_portability_subset (MoltenVK).</summary>
     public bool PortabilitySubset { get; init; }
 

@@ -103,6 +103,8 @@ internal static unsafe class DeviceQuery
             MaxStorageBufferRange = p.Limits.MaxStorageBufferRange,
             MaxMemoryAllocationSize = MaxAllocation(vk, device),
             MinStorageBufferOffsetAlignment = p.Limits.MinStorageBufferOffsetAlignment,
+            MinTexelBufferOffsetAlignment = p.Limits.MinTexelBufferOffsetAlignment,
+            MaxTexelBufferElements = p.Limits.MaxTexelBufferElements,
             PortabilitySubset = extensions.Contains("VK_KHR_portability_subset"),
         };
     }

@@ -195,7 +195,7 @@ public sealed unsafe partial class GpuDevice : IDisposable
         {
             SType = StructureType.BufferCreateInfo,
             Size = size,
-            Usage = BufferUsageFlags.StorageBufferBit | BufferUsageFlags.TransferSrcBit | BufferUsageFlags.TransferDstBit,
+            Usage = BufferUsageFlags.StorageBufferBit | BufferUsageFlags.UniformTexelBufferBit | BufferUsageFlags.TransferSrcBit | BufferUsageFlags.TransferDstBit,
             SharingMode = SharingMode.Exclusive,
         };
         Buffer buffer;

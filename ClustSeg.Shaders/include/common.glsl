@@ -10,4 +10,11 @@ uint linear_index() {
     return gl_GlobalInvocationID.x + gl_GlobalInvocationID.y * gl_NumWorkGroups.x * gl_WorkGroupSize.x;
 }
 
+// Element i of a float tensor bound as a uniform texel buffer of vec4 texels (Kernel.TexelBufferBindings). Kernels
+// for llvmpipe read through texel buffers because Mesa 22 compiles every storage-buffer load into a loop over the
+// SIMD lanes, and a texel fetch into a vector gather (BENCHMARKS.md, "What limits the kernels on lavapipe").
+float texel_element(samplerBuffer texels, uint i) {
+    return texelFetch(texels, int(i >> 2))[i & 3u];
+}
+
 #endif

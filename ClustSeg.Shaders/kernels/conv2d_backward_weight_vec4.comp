@@ -14,8 +14,8 @@ layout(constant_id = 4) const bool ACCUMULATE = false;
 
 const uint TM = 8;
 
-layout(std430, binding = 0) readonly buffer InX { vec4 x4[]; };
-layout(std430, binding = 1) readonly buffer InGradY { vec4 gy4[]; };
+layout(binding = 0) uniform samplerBuffer x4; // vec4 texels (texel buffers: see matmul_blocked_vec4.comp)
+layout(binding = 1) uniform samplerBuffer gy4; // vec4 texels (texel buffers: see matmul_blocked_vec4.comp)
 layout(std430, binding = 2) buffer OutGradW { float grad_w[]; };
 
 void main() {
@@ -50,7 +50,7 @@ void main() {
                         continue;
                     }
                     const int at = int(q) - 1 + t;
-                    const vec4 v = x4[row_at + uint(clamp(at, 0, int(row4) - 1))];
+                    const vec4 v = texelFetch(x4, int(row_at + uint(clamp(at, 0, int(row4) - 1))));
                     const bool use = row_in && at >= 0 && at < int(row4);
                     for (uint e = 0; e < 4; e++) win[4 * t + e] = use ? v[e] : 0.0;
                 }
@@ -60,7 +60,7 @@ void main() {
                     px[kw] = vec4(win[s], win[s + 1], win[s + 2], win[s + 3]);
                 }
                 for (uint i = 0; i < TM; i++) {
-                    const vec4 gv = gy4[(gy_image + gy_plane[i] + oh) * out_row4 + q];
+                    const vec4 gv = texelFetch(gy4, int((gy_image + gy_plane[i] + oh) * out_row4 + q));
                     for (uint kw = 0; kw < KW; kw++) acc[i][kw] += dot(gv, px[kw]);
                 }
             }

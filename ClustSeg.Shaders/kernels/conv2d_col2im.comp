@@ -12,7 +12,7 @@ layout(constant_id = 1) const uint STRIDE_W = 1;
 layout(constant_id = 2) const bool ACCUMULATE = false;
 layout(constant_id = 3) const bool PIXEL_MAJOR = false;
 
-layout(std430, binding = 0) readonly buffer InGradColumns { float grad_columns[]; };
+layout(binding = 0) uniform samplerBuffer grad_columns; // read through texel_element (common.glsl)
 layout(std430, binding = 1) buffer OutGradX { float grad_x[]; };
 
 void main() {
@@ -37,7 +37,7 @@ void main() {
                     const int reach_w = int(iw + p.pad_w) - int(kw * p.dilation_w);
                     const uint ow = uint(max(reach_w, 0)) / STRIDE_W;
                     const bool hit = reach_w >= 0 && uint(reach_w) % STRIDE_W == 0 && ow < p.out_width;
-                    const float v = grad_columns[row_at + kw * k_step + min(ow, p.out_width - 1) * pixel_step];
+                    const float v = texel_element(grad_columns, row_at + kw * k_step + min(ow, p.out_width - 1) * pixel_step);
                     sum += hit ? v : 0.0;
                 }
             }

@@ -11,7 +11,7 @@
 layout(local_size_x_id = 0) in;
 layout(constant_id = 1) const bool PIXEL_MAJOR = false;
 
-layout(std430, binding = 0) readonly buffer InX { float x[]; };
+layout(binding = 0) uniform samplerBuffer x; // read through texel_element (common.glsl)
 layout(std430, binding = 1) writeonly buffer OutColumns { float columns[]; };
 
 void main() {
@@ -31,7 +31,7 @@ void main() {
         const uint row_at = source + uint(clamp(ih, 0, int(p.height) - 1)) * p.width;
         for (uint ow = gl_LocalInvocationID.x; ow < p.out_width; ow += gl_WorkGroupSize.x) {
             const int iw = int(ow * p.stride_w) + w0;
-            const float v = x[row_at + uint(clamp(iw, 0, int(p.width) - 1))];
+            const float v = texel_element(x, row_at + uint(clamp(iw, 0, int(p.width) - 1)));
             columns[target + (oh * p.out_width + ow) * pixel_step] = row_inside && iw >= 0 && iw < int(p.width) ? v : 0.0;
         }
     }

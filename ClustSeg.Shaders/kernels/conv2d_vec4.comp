@@ -5,7 +5,7 @@
 // (input channel, kh) it loads the SEG * STRIDE_W + 2 aligned vec4 of the input row that cover its pixels plus 4
 // columns either side, and takes every horizontal tap as a (strided) window of them. Weights come pre-packed (conv2d_pack_weights.comp)
 // as [group, in_channel, kh, kw, out_channel], so the TM channels of one tap are TM / 4 uniform vec4 loads.
-// See matmul_blocked_vec4.comp for why llvmpipe rewards few, wide loads and large tiles.
+// See matmul_blocked_vec4.comp for why llvmpipe rewards few, wide texel fetches and large tiles.
 #include "common.glsl"
 #include "conv_params.glsl"
 
@@ -17,8 +17,8 @@ layout(constant_id = 4) const uint TM = 16;  // output channels per workgroup, a
 layout(constant_id = 5) const uint SEG = 4;  // pixel quads per lane
 layout(constant_id = 6) const uint STRIDE_W = 1; // 1 or 2
 
-layout(std430, binding = 0) readonly buffer InX { vec4 x4[]; };
-layout(std430, binding = 1) readonly buffer InW { vec4 w4[]; };
+layout(binding = 0) uniform samplerBuffer x4; // vec4 texels (texel buffers: see matmul_blocked_vec4.comp)
+layout(binding = 1) uniform samplerBuffer w4; // vec4 texels (texel buffers: see matmul_blocked_vec4.comp)
 layout(std430, binding = 2) readonly buffer InBias { float bias[]; };
 layout(std430, binding = 3) buffer OutY { float y[]; };
 
@@ -68,7 +68,7 @@ void main() {
                     for (uint e = 0; e < 4; e++) win[4 * t + e] = 0.0;
                     continue;
                 }
-                const vec4 v = x4[row_at + col_at[t]];
+                const vec4 v = texelFetch(x4, int(row_at + col_at[t]));
                 const bool use = row_in && col_in[t];
                 for (uint e = 0; e < 4; e++) win[4 * t + e] = use ? v[e] : 0.0;
             }
@@ -81,7 +81,7 @@ void main() {
                     px[s] = vec4(win[o], win[o + d], win[o + 2 * d], win[o + 3 * d]);
                 }
                 for (uint t = 0; t < TM / 4; t++) {
-                    const vec4 wv = w4[(tap_at + kw) * og4 + w_at[t]];
+                    const vec4 wv = texelFetch(w4, int((tap_at + kw) * og4 + w_at[t]));
                     for (uint e = 0; e < 4; e++)
                         for (uint s = 0; s < SEG; s++) acc[4 * t + e][s] = fma(vec4(wv[e]), px[s], acc[4 * t + e][s]);
                 }

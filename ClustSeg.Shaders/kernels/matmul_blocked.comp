@@ -16,8 +16,8 @@ layout(constant_id = 5) const bool HAS_BIAS = false;
 layout(constant_id = 6) const bool ACCUMULATE = false;
 layout(constant_id = 7) const bool LANE_CONTIGUOUS = false; // columns lane*TN+j (true) or lane+j*lanes (false)
 
-layout(std430, binding = 0) readonly buffer InA { float a[]; };
-layout(std430, binding = 1) readonly buffer InB { float b[]; };
+layout(binding = 0) uniform samplerBuffer a; // read through texel_element (common.glsl)
+layout(binding = 1) uniform samplerBuffer b; // read through texel_element (common.glsl)
 layout(std430, binding = 2) readonly buffer InBias { float bias[]; };
 layout(std430, binding = 3) buffer OutC { float c[]; };
 
@@ -51,9 +51,9 @@ void main() {
 
         for (uint k = 0; k < p.K; k++) {
             float bv[TN];
-            for (uint j = 0; j < TN; j++) bv[j] = b[b_at[j] + k * b_k];
+            for (uint j = 0; j < TN; j++) bv[j] = texel_element(b, b_at[j] + k * b_k);
             for (uint i = 0; i < TM; i++) {
-                const float av = a[a_at[i] + k * a_k];
+                const float av = texel_element(a, a_at[i] + k * a_k);
                 for (uint j = 0; j < TN; j++) acc[i][j] = fma(av, bv[j], acc[i][j]);
             }
         }

@@ -1,12 +1,12 @@
 #version 450
 // Batched GEMM for CPU implementations when every row and batch stride it loads along is a multiple of 4 (N always,
-// K unless A is transposed and B is not, M only when A is transposed; Gemm.FitsVec4): matmul_blocked.comp with every load a
-// 16-byte vec4. llvmpipe (Mesa 22) turns each storage-buffer load into a loop over the SIMD lanes with a bounds check
-// per component, so a kernel pays per load instruction, not per byte: about 90 cycles for a uniform vec4 and 180 for a
-// per-lane vec4 on this machine, against a few for the 8-wide FMAs (BENCHMARKS.md). So tiles are large even though
-// the accumulators then spill (spills are plain vector loads and stores, far cheaper): a workgroup computes TM rows x
-// (lanes x 4 x CV) columns, and per step of 4 along K it issues TM uniform vec4 loads of A and 4 x CV vec4 loads of B
-// per lane for 16 x TM x CV FMAs per lane.
+// K unless A is transposed and B is not, M only when A is transposed; Gemm.FitsVec4): matmul_blocked.comp with every
+// load a 16-byte vec4 texel. A and B are uniform texel buffers, not storage buffers: llvmpipe (Mesa 22) turns each
+// storage-buffer load into a loop over the SIMD lanes with a bounds check per component (about 90 cycles for a
+// uniform vec4 and 180 for a per-lane one on this machine), but a texel fetch into vector gathers, which made this
+// kernel about 3x faster per CPU-second (BENCHMARKS.md). Loads still cost far more than the 8-wide FMAs, so tiles stay
+// large even though the accumulators then spill: a workgroup computes TM rows x (lanes x 4 x CV) columns, and per
+// step of 4 along K it fetches TM uniform texels of A and 4 x CV texels of B per lane for 16 x TM x CV FMAs per lane.
 #include "common.glsl"
 #include "gemm_params.glsl"
 
@@ -17,8 +17,8 @@ layout(constant_id = 3) const uint TM = 16; // rows per workgroup, a multiple of
 layout(constant_id = 4) const uint CV = 4;  // vec4 column groups per lane, strided by the lane count
 // Bias and accumulation are push-constant flags here, not specialisations: this kernel takes seconds to compile.
 
-layout(std430, binding = 0) readonly buffer InA { vec4 a4[]; };
-layout(std430, binding = 1) readonly buffer InB { vec4 b4[]; };
+layout(binding = 0) uniform samplerBuffer a4; // texel i = elements 4i .. 4i + 3
+layout(binding = 1) uniform samplerBuffer b4;
 layout(std430, binding = 2) readonly buffer InBias { float bias[]; };
 layout(std430, binding = 3) buffer OutC { float c[]; };
 
@@ -51,22 +51,22 @@ void main() {
                     const bool live = k + q < p.K;
                     const uint at = base_a + min(k + q, p.K - 1) * p.lda;
                     for (uint t = 0; t < TM / 4; t++) {
-                        const vec4 v = live ? a4[(at + min(row0 + 4 * t, last_row4)) / 4] : vec4(0.0);
+                        const vec4 v = live ? texelFetch(a4, int((at + min(row0 + 4 * t, last_row4)) / 4)) : vec4(0.0);
                         for (uint e = 0; e < 4; e++) a_rows[4 * t + e][q] = v[e];
                     }
                 }
             } else {
-                for (uint i = 0; i < TM; i++) a_rows[i] = a4[(base_a + min(row0 + i, p.M - 1) * p.lda + k) / 4];
+                for (uint i = 0; i < TM; i++) a_rows[i] = texelFetch(a4, int((base_a + min(row0 + i, p.M - 1) * p.lda + k) / 4));
             }
             for (uint h = 0; h < CV; h++) {
                 if (TRANS_B) {
                     vec4 b_cols[4]; // b_cols[j][q] = op(B)(k + q, col[h] + j)
-                    for (uint j = 0; j < 4; j++) b_cols[j] = b4[(base_b + (col[h] + j) * p.ldb + k) / 4];
+                    for (uint j = 0; j < 4; j++) b_cols[j] = texelFetch(b4, int((base_b + (col[h] + j) * p.ldb + k) / 4));
                     for (uint i = 0; i < TM; i++)
                         for (uint j = 0; j < 4; j++) acc[i][h][j] += dot(a_rows[i], b_cols[j]);
                 } else {
                     vec4 b_rows[4]; // b_rows[q][j] = op(B)(k + q, col[h] + j)
-                    for (uint q = 0; q < 4; q++) b_rows[q] = b4[(base_b + min(k + q, p.K - 1) * p.ldb + col[h]) / 4];
+                    for (uint q = 0; q < 4; q++) b_rows[q] = texelFetch(b4, int((base_b + min(k + q, p.K - 1) * p.ldb + col[h]) / 4));
                     for (uint i = 0; i < TM; i++)
                         acc[i][h] = fma(vec4(a_rows[i].x), b_rows[0], fma(vec4(a_rows[i].y), b_rows[1],
                                     fma(vec4(a_rows[i].z), b_rows[2], fma(vec4(a_rows[i].w), b_rows[3], acc[i][h]))));
