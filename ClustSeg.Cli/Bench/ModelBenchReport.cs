@@ -45,6 +45,22 @@ internal static class ModelBenchReport
             var sum = r.Forward + r.Backward + r.Update;
             output.WriteLine($"{r.Layer,-48} {r.Forward,11:0.000} {r.Backward,12:0.000} {r.Update,10:0.000} {r.Count,11} {100 * sum / Math.Max(total, 1e-12),6:0.0}%");
         }
+        WriteKernelProfile(output, profile, total);
+    }
+
+    /// <summary>The same device time by shader: which kernels a speed-up of one shader would reach.</summary>
+    private static void WriteKernelProfile(TextWriter output, IReadOnlyList<(string Phase, DispatchTiming Timing)> profile, double total)
+    {
+        const int shown = 15;
+        var kernels = profile
+            .GroupBy(p => p.Timing.Kernel.Split('/')[0])
+            .Select(g => (Kernel: g.Key, Count: g.Count(), Milliseconds: g.Sum(d => d.Timing.Milliseconds)))
+            .OrderByDescending(k => k.Milliseconds)
+            .ToList();
+        output.WriteLine($"device time per shader (the {Math.Min(shown, kernels.Count)} largest of {kernels.Count})");
+        output.WriteLine($"{"shader",-48} {"ms",11} {"dispatches",11} {"share",7}");
+        foreach (var k in kernels.Take(shown))
+            output.WriteLine($"{k.Kernel,-48} {k.Milliseconds,11:0.000} {k.Count,11} {100 * k.Milliseconds / Math.Max(total, 1e-12),6:0.0}%");
     }
 
     private static double PhaseSum(IEnumerable<(string Phase, DispatchTiming Timing)> dispatches, string phase) =>

@@ -37,7 +37,13 @@ public sealed partial class BenchModelCommandTests
 
         var header = Array.FindIndex(lines, l => l.StartsWith("layer ", StringComparison.Ordinal));
         Assert.True(header > 0, "profile table header");
-        var rows = lines.Skip(header + 1).Where(l => l.Length > 0).Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries)).ToList();
+        var shaderTitle = Array.FindIndex(lines, l => l.StartsWith("device time per shader", StringComparison.Ordinal));
+        Assert.True(shaderTitle > header, "the per-shader table follows the per-layer one");
+        var rows = lines[(header + 1)..shaderTitle].Where(l => l.Length > 0).Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries)).ToList();
+        var shaders = lines[(shaderTitle + 2)..].Where(l => l.Length > 0).Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries)).ToList();
+        Assert.InRange(shaders.Count, 1, 15);
+        Assert.Contains(shaders, r => r[0] == "adamw");
+        Assert.Equal(shaders.Select(r => double.Parse(r[1], CultureInfo.InvariantCulture)).OrderDescending(), shaders.Select(r => double.Parse(r[1], CultureInfo.InvariantCulture)));
         Assert.Equal(train.Dispatches, rows.Sum(r => int.Parse(r[4], CultureInfo.InvariantCulture)));
         Assert.DoesNotContain(rows, r => r[0] == "(unattributed)");
         var convRow = rows.Single(r => r[0] == "backbone.stem.conv1");
