@@ -29,6 +29,7 @@ internal static class KernelCases
         yield return Matmul(g, g, g, false, false, 1, other);
         yield return Matmul(4096 / s, 256 / s, 256 / s, false, true, 1, native); // a linear layer over 4096 tokens
         yield return Matmul(g, g, 64, false, true, 8, native);                   // attention scores Q K^T, 8 heads
+        yield return Matmul(206 / s, 64 / s, 256 / s, false, true, 1, native);   // clustseg-tiny's decoder FFN output layer, 2 x 103 centres
         // The heads' mask logits (103 queries x 64 dims x a 64x64 stride-4 plane) and the two GEMMs of its backward.
         yield return Matmul(103 / s, 4096 / s, 64 / s, false, false, 1, native);
         yield return Matmul(103 / s, 64 / s, 4096 / s, false, true, 1, native);

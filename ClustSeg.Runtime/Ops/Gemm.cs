@@ -67,10 +67,13 @@ internal static class Gemm
             if (FitsVec4(g))
             {
                 rowsPerGroup = Vec4Rows;
+                // Products at most half a tile wide (the decoder's D = 64 linear layers) take half-width tiles instead
+                // of leaving half of every lane's columns idle.
+                var columnGroups = g.N <= lanes * 4 * (Vec4ColumnGroups / 2) ? Vec4ColumnGroups / 2 : Vec4ColumnGroups;
                 kernel = device.GetKernel(new KernelSpec("matmul_blocked_vec4", 4, Marshal.SizeOf<Push>(),
-                    (uint)lanes, SpecConstant.Bool(g.TransposeA), SpecConstant.Bool(g.TransposeB), Vec4Rows, Vec4ColumnGroups));
+                    (uint)lanes, SpecConstant.Bool(g.TransposeA), SpecConstant.Bool(g.TransposeB), Vec4Rows, (uint)columnGroups));
                 push.Flags = (g.Bias is null ? 0 : g.BiasPerRow ? FlagRowBias : FlagBias) | (g.Accumulate ? FlagAccumulate : 0);
-                groupsX = Groups.CeilDiv(g.N, lanes * 4 * Vec4ColumnGroups);
+                groupsX = Groups.CeilDiv(g.N, lanes * 4 * columnGroups);
             }
             else
             {
