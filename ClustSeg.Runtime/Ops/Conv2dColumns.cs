@@ -11,17 +11,16 @@ namespace ClustSeg.Runtime.Ops;
 /// register-blocked kernel: y[n] = W columns[n], grad_columns[n] = W^T grad_y[n] then folded back by
 /// conv2d_col2im.comp, grad_W = sum over n of grad_y[n] columns[n]^T. It replaces the direct kernels where they
 /// parallelise badly: narrow outputs (conv2d_vec4.comp tiles 16 pixels of a row per lane, so a 4- or 8-wide stride-32
-/// map leaves most lanes idle) and strided gradients (the scalar kernels, about 1.2 GFLOP/s on lavapipe).
+/// map leaves most lanes idle), strided gradients (the scalar kernels, about 1.2 GFLOP/s on lavapipe), and, since the
+/// GEMM reads through texel buffers (2 to 3x faster), every forward pass and every weight gradient it can run: on idle
+/// lavapipe the forward took 25-27 against 33-35 ms (64 -> 64 channels, 64x64), 95 against 136-143 ms (128x128) and
+/// 4.5-6.6 against 10.3-10.6 ms (128 channels, 16x16); the weight gradient 64-74 against 90-115 ms at 128x128. The
+/// input gradient keeps the direct kernel from 16 wide: col2im made it slower at 64x64 (41-56 against 34-37 ms).
 /// </summary>
 internal static class Conv2dColumns
 {
     /// <summary>Output rows narrower than this leave conv2d_vec4.comp's 16-pixel row tiles mostly empty.</summary>
     private const int NarrowWidth = 16;
-    /// <summary>
-    /// The weight-gradient GEMM beat conv2d_backward_weight_vec4.comp by 1.5 to 3x up to 16x16 maps, by 1.2 to 1.4x at
-    /// 64x64 and tied at 128x128 (BENCHMARKS.md, "Training-step speed"), so it takes every map narrower than this.
-    /// </summary>
-    private const int WeightGradientWidth = 128;
     private const int MaxGroups = 65535;
 
     /// <summary>Whether the columns path can run this convolution at all (CPU device, one group, dispatchable).</summary>
@@ -30,21 +29,20 @@ internal static class Conv2dColumns
 
     private static bool Preferred(in Conv2dOp.Push f) => f.OutWidth < NarrowWidth;
 
-    /// <summary>Forward on the columns path: narrow outputs, with the GEMM on the vec4 kernel (its per-row bias needs it).</summary>
-    internal static bool FitsForward(CommandRecorder recorder, in Conv2dOp.Push f, bool directVec4) =>
-        Usable(recorder, f) && (Preferred(f) || !directVec4) && (f.Channels * f.KernelH * f.KernelW) % 4 == 0 && f.OutHeight * f.OutWidth % 4 == 0;
+    /// <summary>Forward on the columns path: wherever the GEMM can run on the vec4 kernel (its per-row bias needs it).</summary>
+    internal static bool FitsForward(CommandRecorder recorder, in Conv2dOp.Push f) =>
+        Usable(recorder, f) && (f.Channels * f.KernelH * f.KernelW) % 4 == 0 && f.OutHeight * f.OutWidth % 4 == 0;
 
     /// <summary>Input gradient on the columns path: narrow outputs, or wherever the direct vec4 kernel does not apply (strides).</summary>
     internal static bool FitsInputGradient(CommandRecorder recorder, in Conv2dOp.Push f, bool directVec4) =>
         Usable(recorder, f) && (Preferred(f) || !directVec4);
 
     /// <summary>
-    /// Weight gradient on the columns path: outputs under 128 wide, or wherever the direct vec4 kernel does not apply,
-    /// as long as the product runs on the vec4 GEMM (the scalar GEMM is no faster than the direct scalar kernel, e.g. for
-    /// the stem's 27 weight columns).
+    /// Weight gradient on the columns path, as long as the product runs on the vec4 GEMM (the scalar GEMM is no faster
+    /// than the direct scalar kernel, e.g. for the stem's 27 weight columns).
     /// </summary>
-    internal static bool FitsWeightGradient(CommandRecorder recorder, in Conv2dOp.Push f, bool directVec4) =>
-        Usable(recorder, f) && (f.OutWidth < WeightGradientWidth || !directVec4) && Rows(f) % 4 == 0 && Pixels(f) % 4 == 0;
+    internal static bool FitsWeightGradient(CommandRecorder recorder, in Conv2dOp.Push f) =>
+        Usable(recorder, f) && Rows(f) % 4 == 0 && Pixels(f) % 4 == 0;
 
     internal static void Forward(CommandRecorder recorder, in Conv2dOp.Push f, Tensor x, Tensor weight, Tensor? bias, Tensor y)
     {

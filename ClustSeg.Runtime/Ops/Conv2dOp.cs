@@ -45,7 +45,7 @@ public static class Conv2dOp
             return;
         }
         var vec4 = Conv2dVec4.Suits(recorder) && Conv2dVec4.Fits((int)push.Width, (int)push.StrideW, (int)push.PadW, (int)push.DilationW, (int)push.KernelW, (int)(push.OutChannels / push.Groups));
-        if (Conv2dColumns.FitsForward(recorder, push, vec4))
+        if (Conv2dColumns.FitsForward(recorder, push))
         {
             Conv2dColumns.Forward(recorder, push, x, weight, bias, y);
             return;
@@ -96,7 +96,7 @@ public static class Conv2dOp
             ShapeCheck.Same(Op, "gradWeight", gradWeight, "weight", weight);
             if (Conv2dPointwise.Fits(recorder, push))
                 Conv2dPointwise.WeightGradient(recorder, push, x, gradY, gradWeight, accumulate);
-            else if (Conv2dColumns.FitsWeightGradient(recorder, push, Conv2dVec4.Suits(recorder) && Conv2dVec4.FitsWeightGradient(push)))
+            else if (Conv2dColumns.FitsWeightGradient(recorder, push))
                 Conv2dColumns.WeightGradient(recorder, push, x, gradY, gradWeight, accumulate);
             else if (Conv2dVec4.Suits(recorder) && Conv2dVec4.FitsWeightGradient(push))
                 Conv2dVec4.WeightGradient(recorder, push, x, gradY, gradWeight, accumulate);
