@@ -112,12 +112,14 @@ public sealed class ClustSegGradientTests(VulkanFixture fixture, ITestOutputHelp
     }
 
     /// <summary>
-    /// Central differences at two steps (the outputs are float32, so differences of the loss carry a noise of about
+    /// Central differences at three steps (the outputs are float32, so differences of the loss carry a noise of about
     /// 0.01, hence the absolute part of the tolerance; q's bias, whose exact gradient is 0 since it shifts every
-    /// cluster's logit of a pixel alike, shows it): ReLU kinks crossed inside the interval bias the larger step, float32 rounding
-    /// of the outputs disturbs the smaller one; a correct gradient matches at least one of them.
+    /// cluster's logit of a pixel alike, shows it): ReLU kinks crossed inside the interval bias the larger steps, float32
+    /// rounding of the outputs disturbs the smaller ones (by up to 0.05 at 3e-4 for a weight of the 2x2 stride-32 stage,
+    /// seen when a change of summation order in an unrelated convolution moved the rounding); a correct gradient matches
+    /// at least one of them.
     /// </summary>
-    private static double[] Differences(Func<float, double> loss, float at) => new[] { 1e-3f, 3e-4f }.Select(step =>
+    private static double[] Differences(Func<float, double> loss, float at) => new[] { 3e-3f, 1e-3f, 3e-4f }.Select(step =>
     {
         var plus = at + step;
         var minus = at - step;
