@@ -44,13 +44,12 @@ public static class Conv2dOp
             Conv2dPointwise.Forward(recorder, push, x, weight, bias, y);
             return;
         }
-        var vec4 = Conv2dVec4.Suits(recorder) && Conv2dVec4.Fits((int)push.Width, (int)push.StrideW, (int)push.PadW, (int)push.DilationW, (int)push.KernelW, (int)(push.OutChannels / push.Groups));
         if (Conv2dColumns.FitsForward(recorder, push))
         {
             Conv2dColumns.Forward(recorder, push, x, weight, bias, y);
             return;
         }
-        if (vec4)
+        if (Conv2dVec4.Suits(recorder) && Conv2dVec4.Fits((int)push.Width, (int)push.StrideW, (int)push.PadW, (int)push.DilationW, (int)push.KernelW, (int)(push.OutChannels / push.Groups)))
         {
             Conv2dVec4.Forward(recorder, push, x, weight, bias, y);
             return;

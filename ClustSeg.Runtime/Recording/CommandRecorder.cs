@@ -24,7 +24,9 @@ public sealed unsafe partial class CommandRecorder : IDisposable
     private readonly HazardTracker _hazards = new();
     private readonly List<CommandBuffer> _buffers = [];
     private readonly List<DescriptorPool> _pools = [];
-    private readonly List<BufferView> _views = []; // live as long as the recording, which replays may reuse
+    // Texel views by (buffer, offset, range): a tensor bound many times in one recording (weights in forward and
+    // backward) shares one view. They live as long as the recording, which replays reuse.
+    private readonly Dictionary<(ulong Buffer, ulong Offset, ulong Range), BufferView> _views = new();
     private readonly HashSet<Tensor> _bound = new(ReferenceEqualityComparer.Instance);
     private readonly int _maxPerBuffer;
     private CommandBuffer _current;
@@ -252,6 +254,8 @@ public sealed unsafe partial class CommandRecorder : IDisposable
                 $"Kernel '{kernel.Name}' reads '{tensor.Name}' [{tensor.ShapeText}] as a texel buffer at binding {binding}, but {tensor.ByteSize / texelBytes} texels " +
                 $"exceed this device's maxTexelBufferElements ({limit}). Use a smaller batch or image size.");
         }
+        var key = (tensor.Block.Buffer.Handle, tensor.Offset, range);
+        if (_views.TryGetValue(key, out var existing)) return existing;
         var create = new BufferViewCreateInfo
         {
             SType = StructureType.BufferViewCreateInfo,
@@ -262,7 +266,7 @@ public sealed unsafe partial class CommandRecorder : IDisposable
         };
         BufferView view;
         VkCheck.Ok(_vk.CreateBufferView(_device.Handle, &create, null, &view), "vkCreateBufferView");
-        _views.Add(view);
+        _views[key] = view;
         return view;
     }
 
@@ -273,7 +277,7 @@ public sealed unsafe partial class CommandRecorder : IDisposable
         _disposed = true;
         _device.FreeCommandBuffers(_buffers.ToArray());
         foreach (var pool in _pools) _vk.DestroyDescriptorPool(_device.Handle, pool, null);
-        foreach (var view in _views) _vk.DestroyBufferView(_device.Handle, view, null);
+        foreach (var view in _views.Values) _vk.DestroyBufferView(_device.Handle, view, null);
         DisposeTiming();
     }
 }
