@@ -43,15 +43,15 @@ public static class RCrossEmOp
         ShapeCheck.Exactly(Op, "assignment", assignment, batch, heads, clusters, pixels);
         ShapeCheck.Exactly(Op, "mass", mass, batch, heads, clusters);
         var push = new Push(batch, clusters, pixels, channels, heads);
+        // The assignment is bound twice: written by the E-step (storage, 3), read by the M-step (texel view, 6).
         Binding[] bindings =
         [
             Binding.Read(queries), Binding.Read(keys), Binding.Read(values),
-            Binding.ReadWrite(assignment), Binding.Write(centres), Binding.Write(mass),
+            Binding.Write(assignment), Binding.Write(centres), Binding.Write(mass), Binding.Read(assignment),
         ];
         var headWidth = channels / heads;
-        recorder.Dispatch(Kernel(recorder, "rcross_em", 6, 0, headWidth), PerHead(pixels, batch, heads), push, bindings);
-        bindings[3] = Binding.Read(assignment);
-        recorder.Dispatch(Kernel(recorder, "rcross_em", 6, 1, headWidth), PerHead(clusters, batch, heads), push, bindings);
+        recorder.Dispatch(Kernel(recorder, "rcross_em", 7, 0, headWidth), PerHead(pixels, batch, heads), push, bindings);
+        recorder.Dispatch(Kernel(recorder, "rcross_em", 7, 1, headWidth), PerHead(clusters, batch, heads), push, bindings);
     }
 
     /// <summary>
@@ -77,24 +77,18 @@ public static class RCrossEmOp
         var centreDot = recorder.Device.Scratch.Allocate(queriesGrad.Name + ".rcross_em.centre_dot", DType.F32, batch, heads, clusters);
         var scoresGrad = recorder.Device.Scratch.Allocate(queriesGrad.Name + ".rcross_em.scores_grad", DType.F32, batch, heads, clusters, pixels);
         var push = new Push(batch, clusters, pixels, channels, heads);
+        // centreDot and scoresGrad are bound twice: written by one stage (storage, 7 and 8), read by the next
+        // (texel views, 12 and 13).
         Binding[] bindings =
         [
             Binding.Read(queries), Binding.Read(keys), Binding.Read(values), Binding.Read(assignment), Binding.Read(mass),
-            Binding.Read(centres), Binding.Read(centresGrad), Binding.Write(centreDot), Binding.Read(scoresGrad),
-            Binding.Read(queriesGrad), Binding.Read(keysGrad), Binding.Read(valuesGrad),
+            Binding.Read(centres), Binding.Read(centresGrad), Binding.Write(centreDot), Binding.Write(scoresGrad),
+            Binding.Write(queriesGrad), Binding.Write(keysGrad), Binding.Write(valuesGrad), Binding.Read(centreDot), Binding.Read(scoresGrad),
         ];
         var headWidth = channels / heads;
-        recorder.Dispatch(Kernel(recorder, "rcross_em_backward", 12, 0, headWidth), Groups.For1D((long)batch * heads * clusters, GroupSize), push, bindings);
-        bindings[7] = Binding.Read(centreDot);
-        bindings[8] = Binding.ReadWrite(scoresGrad);
-        bindings[10] = Binding.Write(keysGrad);
-        bindings[11] = Binding.Write(valuesGrad);
-        recorder.Dispatch(Kernel(recorder, "rcross_em_backward", 12, 1, headWidth), PerHead(pixels, batch, heads), push, bindings);
-        bindings[8] = Binding.Read(scoresGrad);
-        bindings[9] = Binding.Write(queriesGrad);
-        bindings[10] = Binding.Read(keysGrad);
-        bindings[11] = Binding.Read(valuesGrad);
-        recorder.Dispatch(Kernel(recorder, "rcross_em_backward", 12, 2, headWidth), PerHead(clusters, batch, heads), push, bindings);
+        recorder.Dispatch(Kernel(recorder, "rcross_em_backward", 14, 0, headWidth), Groups.For1D((long)batch * heads * clusters, GroupSize), push, bindings);
+        recorder.Dispatch(Kernel(recorder, "rcross_em_backward", 14, 1, headWidth), PerHead(pixels, batch, heads), push, bindings);
+        recorder.Dispatch(Kernel(recorder, "rcross_em_backward", 14, 2, headWidth), PerHead(clusters, batch, heads), push, bindings);
     }
 
     private static (int Batch, int Clusters, int Pixels, int Channels) CheckInputs(Tensor queries, Tensor keys, Tensor values, int heads)

@@ -8,29 +8,31 @@
 // Three dispatches, chosen by STAGE:
 //   0, linear over (batch, head, cluster): centreDot = dC[k] . C[k] over the head's channels.
 //   1, x over pixels, y over (batch, head): dS for every cluster (to scoresGrad), dK and dV of the head's channels.
-//   2, x over clusters, y over (batch, head): dQ of the head's channels.
-// As in the forward, batch and head are uniform per workgroup in stages 1 and 2 and head slices live in registers.
+//      Two passes over the clusters, the second recomputing dA instead of storing and re-reading it, so that each
+//      (cluster, pixel) is stored once (as in the forward's E-step).
+//   2, x over clusters, y over (batch, head): dQ of the head's channels, reading dS through binding 13.
+// Tensors a later stage reads after an earlier one wrote them are bound twice: as a storage buffer to write and as a
+// texel view to read (centreDot at 7 and 12, scoresGrad at 8 and 13). Everything read is a uniform texel buffer.
 #include "common.glsl"
 layout(local_size_x_id = 0) in;
 layout(constant_id = 1) const uint STAGE = 0;
 layout(constant_id = 2) const uint HEAD_WIDTH = 16;
 #include "head_slice.glsl"
 
-layout(std430, binding = 0) readonly buffer Queries { float queries[]; };
-layout(std430, binding = 0) readonly buffer Queries4 { vec4 queries4[]; };
-layout(std430, binding = 1) readonly buffer Keys { float keys[]; };
-layout(std430, binding = 1) readonly buffer Keys4 { vec4 keys4[]; };
-layout(std430, binding = 2) readonly buffer Values { float values[]; };
-layout(std430, binding = 3) readonly buffer Assignment { float assignment[]; };
-layout(std430, binding = 4) readonly buffer Mass { float mass[]; };
-layout(std430, binding = 5) readonly buffer Centres { float centres[]; };
-layout(std430, binding = 6) readonly buffer CentresGrad { float centresGrad[]; };
-layout(std430, binding = 6) readonly buffer CentresGrad4 { vec4 centresGrad4[]; };
-layout(std430, binding = 7) buffer CentreDot { float centreDot[]; };
-layout(std430, binding = 8) buffer ScoresGrad { float scoresGrad[]; };
+layout(binding = 0) uniform samplerBuffer queries;
+layout(binding = 1) uniform samplerBuffer keys;
+layout(binding = 2) uniform samplerBuffer values;
+layout(binding = 3) uniform samplerBuffer assignment;
+layout(binding = 4) uniform samplerBuffer mass;
+layout(binding = 5) uniform samplerBuffer centres;
+layout(binding = 6) uniform samplerBuffer centresGrad;
+layout(std430, binding = 7) writeonly buffer CentreDot { float centreDot[]; };
+layout(std430, binding = 8) writeonly buffer ScoresGrad { float scoresGrad[]; };
 layout(std430, binding = 9) writeonly buffer QueriesGrad { float queriesGrad[]; };
 layout(std430, binding = 10) writeonly buffer KeysGrad { float keysGrad[]; };
 layout(std430, binding = 11) writeonly buffer ValuesGrad { float valuesGrad[]; };
+layout(binding = 12) uniform samplerBuffer centreDotIn;
+layout(binding = 13) uniform samplerBuffer scoresGradIn;
 layout(push_constant) uniform Params {
     uint batch; uint clusters; uint pixels; uint channels; uint heads; float scale;
 } p;
@@ -39,45 +41,50 @@ const float MASS_EPSILON = 1e-6;
 
 void centreDots(uint i) {
     if (i >= p.batch * p.heads * p.clusters) return;
-    uint k = i % p.clusters;
-    uint bh = i / p.clusters;
-    uint h = bh % p.heads;
-    uint b = bh / p.heads;
-    uint base = (b * p.clusters + k) * p.channels + h * HEAD_WIDTH;
+    const uint k = i % p.clusters;
+    const uint bh = i / p.clusters;
+    const uint h = bh % p.heads;
+    const uint b = bh / p.heads;
+    const uint base = (b * p.clusters + k) * p.channels + h * HEAD_WIDTH;
+    float grad[HEAD_WIDTH];
+    HEAD_LOAD(grad, centresGrad, base)
     float dot = 0.0;
-    for (uint j = 0; j < HEAD_WIDTH; j++) dot += centresGrad[base + j] * centres[base + j];
+    HEAD_DOT(dot, grad, centres, base)
     centreDot[i] = dot;
 }
 
 void pixelGradients(uint b, uint h, uint n) {
     if (n >= p.pixels) return;
-    uint bh = b * p.heads + h;
-    uint pixelBase = (b * p.pixels + n) * p.channels + h * HEAD_WIDTH;
-    uint columnBase = bh * p.clusters * p.pixels + n;
+    const uint bh = b * p.heads + h;
+    const uint pixelBase = (b * p.pixels + n) * p.channels + h * HEAD_WIDTH;
+    const uint columnBase = bh * p.clusters * p.pixels + n;
     float value[HEAD_WIDTH];
-    for (uint j = 0; j < HEAD_WIDTH; j++) value[j] = values[pixelBase + j];
-    // dA per cluster is parked in scoresGrad, then replaced by dS once the softmax's weighted mean is known.
+    HEAD_LOAD(value, values, pixelBase)
     float weightedSum = 0.0;
     for (uint k = 0; k < p.clusters; k++) {
-        uint centreBase = (b * p.clusters + k) * p.channels + h * HEAD_WIDTH;
         float dot = 0.0;
-        HEAD_DOT(dot, value, centresGrad, centresGrad4, centreBase)
-        float gradA = (dot - centreDot[bh * p.clusters + k]) / (mass[bh * p.clusters + k] + MASS_EPSILON);
-        scoresGrad[columnBase + k * p.pixels] = gradA;
-        weightedSum += assignment[columnBase + k * p.pixels] * gradA;
+        HEAD_DOT(dot, value, centresGrad, (b * p.clusters + k) * p.channels + h * HEAD_WIDTH)
+        const float gradA = (dot - texel_element(centreDotIn, bh * p.clusters + k)) / (texel_element(mass, bh * p.clusters + k) + MASS_EPSILON);
+        weightedSum += texel_element(assignment, columnBase + k * p.pixels) * gradA;
     }
     float keyGrad[HEAD_WIDTH];
     float valueGrad[HEAD_WIDTH];
     for (uint j = 0; j < HEAD_WIDTH; j++) { keyGrad[j] = 0.0; valueGrad[j] = 0.0; }
     for (uint k = 0; k < p.clusters; k++) {
-        uint at = columnBase + k * p.pixels;
-        float a = assignment[at];
-        float scoreGrad = p.scale * a * (scoresGrad[at] - weightedSum);
+        const uint centreBase = (b * p.clusters + k) * p.channels + h * HEAD_WIDTH;
+        float grad[HEAD_WIDTH];
+        HEAD_LOAD(grad, centresGrad, centreBase)
+        float dot = 0.0;
+        for (uint j = 0; j < HEAD_WIDTH; j++) dot += value[j] * grad[j];
+        const float inverseMass = 1.0 / (texel_element(mass, bh * p.clusters + k) + MASS_EPSILON);
+        const float gradA = (dot - texel_element(centreDotIn, bh * p.clusters + k)) * inverseMass;
+        const uint at = columnBase + k * p.pixels;
+        const float a = texel_element(assignment, at);
+        const float scoreGrad = p.scale * a * (gradA - weightedSum);
         scoresGrad[at] = scoreGrad;
-        float massWeight = a / (mass[bh * p.clusters + k] + MASS_EPSILON);
-        uint centreBase = (b * p.clusters + k) * p.channels + h * HEAD_WIDTH;
-        HEAD_AXPY(keyGrad, scoreGrad, queries, queries4, centreBase)
-        HEAD_AXPY(valueGrad, massWeight, centresGrad, centresGrad4, centreBase)
+        HEAD_AXPY(keyGrad, scoreGrad, queries, centreBase)
+        const float massWeight = a * inverseMass;
+        for (uint j = 0; j < HEAD_WIDTH; j++) valueGrad[j] += massWeight * grad[j];
     }
     for (uint j = 0; j < HEAD_WIDTH; j++) {
         keysGrad[pixelBase + j] = keyGrad[j];
@@ -89,19 +96,18 @@ void queryGradients(uint b, uint h, uint k) {
     if (k >= p.clusters) return;
     float grad[HEAD_WIDTH];
     for (uint j = 0; j < HEAD_WIDTH; j++) grad[j] = 0.0;
-    uint rowBase = ((b * p.heads + h) * p.clusters + k) * p.pixels;
-    for (uint n = 0; n < p.pixels; n++) {
-        float s = scoresGrad[rowBase + n];
-        uint keyBase = (b * p.pixels + n) * p.channels + h * HEAD_WIDTH;
-        HEAD_AXPY(grad, s, keys, keys4, keyBase)
-    }
-    uint queryBase = (b * p.clusters + k) * p.channels + h * HEAD_WIDTH;
+    const uint rowBase = ((b * p.heads + h) * p.clusters + k) * p.pixels;
+    const uint keyBase = b * p.pixels * p.channels + h * HEAD_WIDTH;
+#define ACCUMULATE(s, n) { HEAD_AXPY(grad, s, keys, keyBase + (n) * p.channels) }
+    ROW_WALK(scoresGradIn, rowBase, p.pixels, p.pixels % 4 == 0, ACCUMULATE)
+#undef ACCUMULATE
+    const uint queryBase = (b * p.clusters + k) * p.channels + h * HEAD_WIDTH;
     for (uint j = 0; j < HEAD_WIDTH; j++) queriesGrad[queryBase + j] = grad[j];
 }
 
 void main() {
-    uint b = gl_WorkGroupID.y / p.heads;
-    uint h = gl_WorkGroupID.y % p.heads;
+    const uint b = gl_WorkGroupID.y / p.heads;
+    const uint h = gl_WorkGroupID.y % p.heads;
     if (STAGE == 0) centreDots(linear_index());
     else if (STAGE == 1) pixelGradients(b, h, gl_GlobalInvocationID.x);
     else queryGradients(b, h, gl_GlobalInvocationID.x);
