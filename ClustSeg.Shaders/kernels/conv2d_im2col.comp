@@ -4,7 +4,9 @@
 // (zero in the padding), with k = (c * kernel_h + kh) * kernel_w + kw, the column order of the weights [O, C, KH, KW].
 // PIXEL_MAJOR stores the transpose, columns[b][pixel][k], for maps too small to fill a GEMM's columns.
 // One workgroup per (k, image); the lanes run along output rows, so every integer division is on uniform values
-// (llvmpipe has no vector integer division).
+// (llvmpipe has no vector integer division). Where the output rows are a multiple of 4 wide, each lane fills 4
+// neighbouring columns and stores them as one vec4: llvmpipe runs every storage store as a loop over the lanes, so
+// this quarters the stores, which are most of the kernel's time.
 #include "common.glsl"
 #include "conv_params.glsl"
 
@@ -13,6 +15,7 @@ layout(constant_id = 1) const bool PIXEL_MAJOR = false;
 
 layout(binding = 0) uniform samplerBuffer x; // read through texel_element (common.glsl)
 layout(std430, binding = 1) writeonly buffer OutColumns { float columns[]; };
+layout(std430, binding = 1) writeonly buffer OutColumns4 { vec4 columns4[]; };
 
 void main() {
     const uint k = gl_WorkGroupID.x, image = gl_WorkGroupID.y;
@@ -25,6 +28,28 @@ void main() {
     const uint target = PIXEL_MAJOR ? image * rows * pixels + k : (image * rows + k) * pixels;
     const uint pixel_step = PIXEL_MAJOR ? rows : 1;
     const int w0 = int(kw * p.dilation_w) - int(p.pad_w);
+    if (!PIXEL_MAJOR && p.out_width % 4 == 0) {
+        const uint quads = p.out_width / 4;
+        for (uint oh = 0; oh < p.out_height; oh++) {
+            const int ih = int(oh * p.stride_h + kh * p.dilation_h) - int(p.pad_h);
+            if (ih < 0 || ih >= int(p.height)) {
+                for (uint q = gl_LocalInvocationID.x; q < quads; q += gl_WorkGroupSize.x)
+                    columns4[(target + oh * p.out_width) / 4 + q] = vec4(0.0);
+                continue;
+            }
+            const uint row_at = source + uint(ih) * p.width;
+            for (uint q = gl_LocalInvocationID.x; q < quads; q += gl_WorkGroupSize.x) {
+                vec4 v;
+                for (uint e = 0; e < 4; e++) {
+                    const int iw = int((4 * q + e) * p.stride_w) + w0;
+                    const float x_value = texel_element(x, row_at + uint(clamp(iw, 0, int(p.width) - 1)));
+                    v[e] = iw >= 0 && iw < int(p.width) ? x_value : 0.0;
+                }
+                columns4[(target + oh * p.out_width) / 4 + q] = v;
+            }
+        }
+        return;
+    }
     for (uint oh = 0; oh < p.out_height; oh++) {
         const int ih = int(oh * p.stride_h + kh * p.dilation_h) - int(p.pad_h);
         const bool row_inside = ih >= 0 && ih < int(p.height);
