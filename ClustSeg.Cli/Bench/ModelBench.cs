@@ -18,11 +18,12 @@ internal sealed record ModelBenchSettings(int Size, int Batch, int Repeats, bool
 /// step's cost independently of how much of a shared machine it got.</param>
 /// <param name="RecordMilliseconds">Host time to record the step (pipelines already created), uploads excluded.</param>
 /// <param name="Dispatches">Dispatches in the recording.</param>
+/// <param name="Fills">Transfer fills in the recording (gradient zeroing).</param>
 /// <param name="Barriers">Barriers in the recording.</param>
 /// <param name="Submits">Queue submits per replay.</param>
 /// <param name="ScratchBytes">Step-arena bytes the recording holds (activations, saved state, gradients, temporaries).</param>
 /// <param name="Profile">Per-dispatch device times of the last replay with the phase of each, or null without profiling.</param>
-internal sealed record StepTiming(string Name, double[] Milliseconds, double[] CpuMilliseconds, double RecordMilliseconds, int Dispatches, int Barriers, int Submits,
+internal sealed record StepTiming(string Name, double[] Milliseconds, double[] CpuMilliseconds, double RecordMilliseconds, int Dispatches, int Fills, int Barriers, int Submits,
     ulong ScratchBytes, IReadOnlyList<(string Phase, DispatchTiming Timing)>? Profile)
 {
     public int Repeats => Milliseconds.Length;
@@ -112,7 +113,7 @@ internal static class ModelBench
         Array.Sort(times);
         Array.Sort(cpu);
         var profile = recorder.Profiling ? Phases(recorder.Timings, step.PhaseStarts) : null;
-        var timing = new StepTiming(name, times, cpu, recordMs, recorder.DispatchCount, recorder.BarrierCount, recorder.CommandBufferCount, scratchBytes, profile);
+        var timing = new StepTiming(name, times, cpu, recordMs, recorder.DispatchCount, recorder.FillCount, recorder.BarrierCount, recorder.CommandBufferCount, scratchBytes, profile);
         recorder.Dispose();
         device.Scratch.Reset();
         return timing;
@@ -136,9 +137,9 @@ internal static class ModelBench
         var backwardStart = 0;
         TrainingStep.Record(context, model.Module, c =>
         {
-            forwardStart = recorder.DispatchCount;
+            forwardStart = recorder.CommandCount;
             var outputs = model.Forward(c, image);
-            backwardStart = recorder.DispatchCount;
+            backwardStart = recorder.CommandCount;
             return outputs;
         }, (c, outputs) =>
         {
@@ -152,7 +153,7 @@ internal static class ModelBench
             var dMask = outputs.MaskLogits.Select(t => (Tensor?)Seed(t)).ToArray();
             model.Backward(c, dClass, dMask);
         });
-        var updateStart = recorder.DispatchCount;
+        var updateStart = recorder.CommandCount;
         var adamw = new AdamWSettings(LearningRate: 1e-4);
         foreach (var (parameter, first, second) in moments)
             recorder.AdamW(parameter.Value, parameter.Grad, first, second, step: 1, adamw, parameter.WeightDecay);

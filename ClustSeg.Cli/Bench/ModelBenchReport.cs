@@ -23,7 +23,7 @@ internal static class ModelBenchReport
     {
         output.WriteLine($"{step.Name}: median {step.Median:0.00} ms over {step.Repeats} replays (min {step.Milliseconds[0]:0.00}, max {step.Milliseconds[^1]:0.00}), " +
                          $"{batch * 1000.0 / step.Median:0.00} images/s, {step.MedianCpu:0.00} ms process CPU time; recording {step.RecordMilliseconds:0.00} ms on the host, " +
-                         $"{step.Dispatches} dispatches, {step.Barriers} barriers, {step.Submits} submits" +
+                         $"{step.Dispatches} dispatches, {step.Fills} fills, {step.Barriers} barriers, {step.Submits} submits" +
                          (step.Profile is null ? "" : $"; device time {step.Profile.Sum(p => p.Timing.Milliseconds):0.00} ms (timestamps)"));
     }
 
@@ -39,7 +39,7 @@ internal static class ModelBenchReport
             .ToList();
         var total = profile.Sum(p => p.Timing.Milliseconds);
         output.WriteLine($"profile of the {what}: device time per layer from timestamp queries of the last replay, {total:0.00} ms in all");
-        output.WriteLine($"{"layer",-48} {"forward ms",11} {"backward ms",12} {"update ms",10} {"dispatches",11} {"share",7}");
+        output.WriteLine($"{"layer",-48} {"forward ms",11} {"backward ms",12} {"update ms",10} {"commands",11} {"share",7}");
         foreach (var r in rows)
         {
             var sum = r.Forward + r.Backward + r.Update;
@@ -58,7 +58,7 @@ internal static class ModelBenchReport
             .OrderByDescending(k => k.Milliseconds)
             .ToList();
         output.WriteLine($"device time per shader (the {Math.Min(shown, kernels.Count)} largest of {kernels.Count})");
-        output.WriteLine($"{"shader",-48} {"ms",11} {"dispatches",11} {"share",7}");
+        output.WriteLine($"{"shader",-48} {"ms",11} {"commands",11} {"share",7}");
         foreach (var k in kernels.Take(shown))
             output.WriteLine($"{k.Kernel,-48} {k.Milliseconds,11:0.000} {k.Count,11} {100 * k.Milliseconds / Math.Max(total, 1e-12),6:0.0}%");
     }

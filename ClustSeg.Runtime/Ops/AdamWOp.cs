@@ -49,7 +49,8 @@ public static class AdamWOp
         ShapeCheck.That(step >= 1, Op, $"the step count must start at 1 (bias correction divides by 1 - beta^step), got {step}.");
         var count = checked((uint)parameters.ElementCount);
         var kernel = recorder.Device.GetKernel(new KernelSpec("adamw", 4, Marshal.SizeOf<Push>(), GroupSize));
-        recorder.Dispatch(kernel, Groups.For1D(count, GroupSize), new Push(count, (uint)step, settings, decay),
+        recorder.Dispatch(kernel, Groups.For1D((count + 3) / 4, GroupSize), // four elements per invocation
+            new Push(count, (uint)step, settings, decay),
             Binding.ReadWrite(parameters), Binding.Read(gradients), Binding.ReadWrite(firstMoment), Binding.ReadWrite(secondMoment));
     }
 }

@@ -6,26 +6,45 @@
 // Python (1 - beta2^t in float32 loses most of its digits to cancellation), and passes lr / (1 - beta1^t) and
 // sqrt(1 - beta2^t); likewise 1 - lr wd, 1 - beta1 and 1 - beta2 are formed in double and rounded once, as torch's
 // scalar arguments are. The decay mask is per tensor: the host passes wd = 0 for tensors not decayed.
+// Each invocation updates four neighbouring elements, through vec4 views where all four exist: llvmpipe runs every
+// storage access as a loop over the SIMD lanes, so whole-vec4 accesses quarter the loops of this memory-bound kernel.
 #include "common.glsl"
 layout(local_size_x_id = 0) in;
 
 layout(std430, binding = 0) buffer Params { float params[]; };
+layout(std430, binding = 0) buffer Params4 { vec4 params4[]; };
 layout(std430, binding = 1) readonly buffer Grads { float grads[]; };
+layout(std430, binding = 1) readonly buffer Grads4 { vec4 grads4[]; };
 layout(std430, binding = 2) buffer FirstMoment { float firstMoment[]; };
+layout(std430, binding = 2) buffer FirstMoment4 { vec4 firstMoment4[]; };
 layout(std430, binding = 3) buffer SecondMoment { float secondMoment[]; };
+layout(std430, binding = 3) buffer SecondMoment4 { vec4 secondMoment4[]; };
 layout(push_constant) uniform Push {
     uint count; float decayFactor; float oneMinusBeta1; float beta2; float oneMinusBeta2; float eps; float stepSize;
     float correction2Sqrt;
 } p;
 
+// Written once for float and vec4 (the arithmetic is element-wise).
+#define ADAMW_UPDATE(T, param_in, g, m_in, v_in, param_out, m_out, v_out)                                   \
+    {                                                                                                          \
+        const T g_ = g, m0_ = m_in;                                                                            \
+        const T param_ = (param_in) * p.decayFactor;                                                           \
+        const T m_ = m0_ + p.oneMinusBeta1 * (g_ - m0_); /* torch lerp_ for weights below 0.5 */               \
+        const T v_ = (v_in) * p.beta2 + p.oneMinusBeta2 * g_ * g_;                                             \
+        param_out = param_ - p.stepSize * m_ / (sqrt(v_) / p.correction2Sqrt + p.eps);                        \
+        m_out = m_;                                                                                            \
+        v_out = v_;                                                                                            \
+    }
+
 void main() {
-    uint i = linear_index();
-    if (i >= p.count) return;
-    float g = grads[i];
-    float param = params[i] * p.decayFactor;
-    float m = firstMoment[i] + p.oneMinusBeta1 * (g - firstMoment[i]); // torch lerp_ for weights below 0.5
-    float v = secondMoment[i] * p.beta2 + p.oneMinusBeta2 * g * g;
-    params[i] = param - p.stepSize * m / (sqrt(v) / p.correction2Sqrt + p.eps);
-    firstMoment[i] = m;
-    secondMoment[i] = v;
+    const uint quad = linear_index();
+    const uint first = 4 * quad;
+    if (first >= p.count) return;
+    if (first + 4 <= p.count) {
+        ADAMW_UPDATE(vec4, params4[quad], grads4[quad], firstMoment4[quad], secondMoment4[quad],
+            params4[quad], firstMoment4[quad], secondMoment4[quad])
+    } else {
+        for (uint i = first; i < p.count; i++)
+            ADAMW_UPDATE(float, params[i], grads[i], firstMoment[i], secondMoment[i], params[i], firstMoment[i], secondMoment[i])
+    }
 }

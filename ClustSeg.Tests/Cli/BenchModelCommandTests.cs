@@ -44,7 +44,7 @@ public sealed partial class BenchModelCommandTests
         Assert.InRange(shaders.Count, 1, 15);
         Assert.Contains(shaders, r => r[0] == "adamw");
         Assert.Equal(shaders.Select(r => double.Parse(r[1], CultureInfo.InvariantCulture)).OrderDescending(), shaders.Select(r => double.Parse(r[1], CultureInfo.InvariantCulture)));
-        Assert.Equal(train.Dispatches, rows.Sum(r => int.Parse(r[4], CultureInfo.InvariantCulture)));
+        Assert.Equal(train.Dispatches + train.Fills, rows.Sum(r => int.Parse(r[4], CultureInfo.InvariantCulture)));
         Assert.DoesNotContain(rows, r => r[0] == "(unattributed)");
         var convRow = rows.Single(r => r[0] == "backbone.stem.conv1");
         Assert.All(convRow.Skip(1).Take(3), v => Assert.True(double.Parse(v, CultureInfo.InvariantCulture) > 0, "conv1 has forward, backward and update work"));
@@ -58,17 +58,17 @@ public sealed partial class BenchModelCommandTests
         Assert.Contains("--size 128", error.ToString());
     }
 
-    private static (double Milliseconds, double ImagesPerSecond, double RecordMilliseconds, int Dispatches) Step(string[] lines, string prefix)
+    private static (double Milliseconds, double ImagesPerSecond, double RecordMilliseconds, int Dispatches, int Fills) Step(string[] lines, string prefix)
     {
         var match = StepLine().Match(lines.Single(l => l.StartsWith(prefix, StringComparison.Ordinal)));
         Assert.True(match.Success, $"format of the '{prefix}' line");
         return (Number(match.Groups["ms"]), Number(match.Groups["ips"]), Number(match.Groups["record"]),
-            int.Parse(match.Groups["dispatches"].Value, CultureInfo.InvariantCulture));
+            int.Parse(match.Groups["dispatches"].Value, CultureInfo.InvariantCulture), int.Parse(match.Groups["fills"].Value, CultureInfo.InvariantCulture));
     }
 
     private static double Number(Group group) => double.Parse(group.Value, CultureInfo.InvariantCulture);
 
-    [GeneratedRegex(@"median (?<ms>[\d.]+) ms over 1 replays .*?, (?<ips>[\d.]+) images/s, [\d.]+ ms process CPU time; recording (?<record>[\d.]+) ms on the host, (?<dispatches>\d+) dispatches")]
+    [GeneratedRegex(@"median (?<ms>[\d.]+) ms over 1 replays .*?, (?<ips>[\d.]+) images/s, [\d.]+ ms process CPU time; recording (?<record>[\d.]+) ms on the host, (?<dispatches>\d+) dispatches, (?<fills>\d+) fills")]
     private static partial Regex StepLine();
 
     [GeneratedRegex(@"persistent (?<persistent>[\d.]+) MiB .* peak in use (?<peak>[\d.]+) MiB, reserved (?<reserved>[\d.]+) MiB")]

@@ -178,6 +178,36 @@ public sealed class DispatchTests(VulkanFixture fixture) : VulkanTest(fixture)
     }
 
     [Fact]
+    public void FillsAreOrderedWithTheDispatchesAroundThem()
+    {
+        // A fill between two dispatches on the same tensor: each must see the other's result (the barriers cover
+        // transfer writes as well as shader accesses), and integer fills write the exact bits.
+        const int n = 1001;
+        var a = Device.Upload("a", Enumerable.Repeat(7.0, n).ToArray(), n);
+        var b = Device.Scratch.Allocate("b", DType.F32, n);
+        var c = Device.Scratch.Allocate("c", DType.F32, n);
+        var labels = Device.Scratch.Allocate("labels", DType.I32, 5);
+        using (var recorder = Device.BeginRecording())
+        {
+            Probe(recorder, a, b, scale: 1, offset: 0);   // b = 7 + i
+            recorder.Fill(a, -2.5f);                      // after the read of a
+            Probe(recorder, a, c, scale: 2, offset: 0);   // c = -5 + i, after the fill
+            recorder.Fill(labels, -1);
+            recorder.Submit();
+            Assert.Equal(2, recorder.FillCount);
+            Assert.Equal(4, recorder.CommandCount);
+        }
+        var bv = Device.Download<float>(b);
+        var cv = Device.Download<float>(c);
+        for (var i = 0; i < n; i++)
+        {
+            Assert.Equal(7f + i, bv[i]);
+            Assert.Equal(-5f + i, cv[i]);
+        }
+        Assert.Equal(Enumerable.Repeat(-1, 5), Device.Download<int>(labels));
+    }
+
+    [Fact]
     public void ProfilingTimesEveryDispatch()
     {
         var a = Device.Scratch.Allocate("a", DType.F32, 1000);
