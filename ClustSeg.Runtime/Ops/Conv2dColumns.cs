@@ -23,9 +23,20 @@ internal static class Conv2dColumns
     private const int NarrowWidth = 16;
     private const int MaxGroups = 65535;
 
-    /// <summary>Whether the columns path can run this convolution at all (CPU device, one group, dispatchable).</summary>
+    /// <summary>
+    /// Whether the columns path can run this convolution at all: CPU device, one group, dispatchable, and columns that
+    /// one binding can address (a full-resolution 3x3 conv of a 321x400 picture unfolds to 141 MiB, past lavapipe's
+    /// 128 MiB maxStorageBufferRange; such convolutions take the direct kernels instead).
+    /// </summary>
     private static bool Usable(CommandRecorder recorder, in Conv2dOp.Push f) =>
-        Conv2dVec4.Suits(recorder) && f.Groups == 1 && f.Channels * f.KernelH * f.KernelW <= MaxGroups && f.Batch <= MaxGroups;
+        Conv2dVec4.Suits(recorder) && f.Groups == 1 && f.Channels * f.KernelH * f.KernelW <= MaxGroups && f.Batch <= MaxGroups &&
+        ColumnsFit(recorder.Device.Info, f);
+
+    private static bool ColumnsFit(Vulkan.DeviceInfo info, in Conv2dOp.Push f)
+    {
+        var bytes = 4UL * f.Batch * (ulong)Rows(f) * (ulong)Pixels(f);
+        return bytes <= info.MaxStorageBufferRange && bytes / 16 <= info.MaxTexelBufferElements;
+    }
 
     private static bool Preferred(in Conv2dOp.Push f) => f.OutWidth < NarrowWidth;
 

@@ -49,7 +49,7 @@ public static class GroupNormOp
         ShapeCheck.Same("GroupNorm", "x", x, "y", y);
         ShapeCheck.Exactly("GroupNorm", "mean", mean, n, groups);
         ShapeCheck.Exactly("GroupNorm", "rstd", rstd, n, groups);
-        var width = ReductionWidth.For(recorder.Device, (long)c / groups * hw);
+        var width = ReductionWidth.For(recorder.Device, (long)c / groups * hw, passes: 2, "GroupNorm"); // moments, then normalise
         var kernel = recorder.Device.GetKernel(new KernelSpec("group_norm", 6, 20, width));
         var count = (uint)(n * groups);
         recorder.Dispatch(kernel, Groups.For1D(count, 1),
@@ -85,12 +85,12 @@ public static class GroupNormOp
         ShapeCheck.Exactly("GroupNormBackward", "dbias", dbias, c);
 
         var count = (uint)(n * groups);
-        var groupWidth = ReductionWidth.For(recorder.Device, (long)c / groups * hw);
+        var groupWidth = ReductionWidth.For(recorder.Device, (long)c / groups * hw, passes: 2, "GroupNormBackward");
         var input = recorder.Device.GetKernel(new KernelSpec("group_norm_backward", 6, 16, groupWidth));
         recorder.Dispatch(input, Groups.For1D(count, 1), new BackwardPush(count, (uint)groups, (uint)(c / groups), (uint)hw),
             Binding.Read(x), Binding.Read(dy), Binding.Read(weight), Binding.Read(mean), Binding.Read(rstd), Binding.Write(dx));
         // The per-channel reduction spreads each sample's plane over the lanes, so the plane size sets the width.
-        var affine = recorder.Device.GetKernel(new KernelSpec("group_norm_backward_affine", 6, 16, ReductionWidth.For(recorder.Device, hw)));
+        var affine = recorder.Device.GetKernel(new KernelSpec("group_norm_backward_affine", 6, 16, ReductionWidth.For(recorder.Device, hw, passes: n, "GroupNormBackward (affine)")));
         recorder.Dispatch(affine, Groups.For1D(c, 1), new AffinePush((uint)n, (uint)c, (uint)groups, (uint)hw),
             Binding.Read(x), Binding.Read(dy), Binding.Read(mean), Binding.Read(rstd), Binding.Write(dweight), Binding.Write(dbias));
     }

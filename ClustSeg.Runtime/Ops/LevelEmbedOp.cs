@@ -46,7 +46,7 @@ public static class LevelEmbedOp
     public static void LevelEmbedAddBackward(this CommandRecorder recorder, Tensor dy, Tensor dlevel, int levelIndex, bool accumulate = false)
     {
         var push = Check("LevelEmbedAddBackward", dy, dlevel, levelIndex);
-        var width = ReductionWidth.For(recorder.Device, (long)dy.Dim(2) * dy.Dim(3)); // lanes spread over one plane at a time
+        var width = ReductionWidth.For(recorder.Device, (long)dy.Dim(2) * dy.Dim(3), passes: dy.Dim(0), "LevelEmbedAddBackward"); // lanes spread over one plane at a time, per image
         var kernel = recorder.Device.GetKernel(new KernelSpec("level_embed_add_backward", 2, 16, width, SpecConstant.Bool(accumulate)));
         recorder.Dispatch(kernel, Groups.For1D(dy.Dim(1), 1), push,
             Binding.Read(dy), accumulate ? Binding.ReadWrite(dlevel) : Binding.Write(dlevel));
