@@ -45,8 +45,22 @@ internal static class Conv2dColumns
         Usable(recorder, f) && (f.Channels * f.KernelH * f.KernelW) % 4 == 0 && f.OutHeight * f.OutWidth % 4 == 0;
 
     /// <summary>Input gradient on the columns path: narrow outputs, or wherever the direct vec4 kernel does not apply (strides).</summary>
+    /// <remarks>
+    /// col2im's invocations walk every input row, their lanes' columns and every tap, so a large map passes lavapipe's
+    /// per-invocation loop limit (<see cref="CpuLoopBudget"/>; the stem's stride-2 gradient at 512x512 did, leaving
+    /// rows unwritten); then the direct scalar kernel, whose loops only cover the taps, takes it.
+    /// </remarks>
     internal static bool FitsInputGradient(CommandRecorder recorder, in Conv2dOp.Push f, bool directVec4) =>
-        Usable(recorder, f) && (Preferred(f) || !directVec4);
+        Usable(recorder, f) && (Preferred(f) || !directVec4) && CpuLoopBudget.Fits(recorder.Device, Col2imIterations(recorder, f));
+
+    // Upper bound of col2im.comp's loop iterations per invocation (every tap a hit; +1 per loop for its exit test).
+    private static long Col2imIterations(CommandRecorder recorder, in Conv2dOp.Push f)
+    {
+        long lanes = Gemm.LanesFor(recorder.Device.Info);
+        long columnSteps = (f.Width + lanes - 1) / lanes;
+        long perColumn = 3 + f.KernelH + (long)f.KernelH * (f.KernelW + 1);
+        return f.Height * (columnSteps * perColumn + 4) + 4;
+    }
 
     /// <summary>
     /// Weight gradient on the columns path, as long as the product runs on the vec4 GEMM (the scalar GEMM is no faster
