@@ -25,7 +25,7 @@ public static class Conv2dOp
     {
         public uint Batch, Channels, Height, Width, OutChannels, OutHeight, OutWidth, KernelH, KernelW;
         public uint StrideH, StrideW, PadH, PadW, DilationH, DilationW, Groups, RowGroupBase;
-        public uint Flags; // read by conv2d_vec4.comp only
+        public uint Flags; // conv2d_vec4.comp: CONV_FLAG_*; conv2d_backward_weight.comp: output-row band (first | count << 16)
     }
 
     /// <summary>Records <c>y = conv2d(x, weight) (+ bias)</c>.</summary>
@@ -100,8 +100,7 @@ public static class Conv2dOp
             else if (Conv2dVec4.Suits(recorder) && Conv2dVec4.FitsWeightGradient(push))
                 Conv2dVec4.WeightGradient(recorder, push, x, gradY, gradWeight, accumulate);
             else
-                Dispatch(recorder, "conv2d_backward_weight", 3, push, cg * push.KernelH * push.KernelW, og, push.Groups, accumulate,
-                    Binding.Read(x), Binding.Read(gradY), accumulate ? Binding.ReadWrite(gradWeight) : Binding.Write(gradWeight));
+                DirectWeightGradient(recorder, push, cg * push.KernelH * push.KernelW, og, x, gradY, gradWeight, accumulate);
         }
         if (gradBias is not null)
         {
@@ -122,6 +121,29 @@ public static class Conv2dOp
     }
 
     /// <summary>Rows (channels) are split over y; the host splits y past the dispatch limit.</summary>
+    /// <summary>
+    /// conv2d_backward_weight.comp, whose invocations each reduce over every output pixel of the batch: on CPU devices the
+    /// output rows are split into bands, one dispatch each (the later ones accumulating), so that no invocation passes
+    /// lavapipe's loop limit (<see cref="CpuLoopBudget"/>; the stem's 3 -> 32 weight gradient at 512x512 did).
+    /// </summary>
+    private static void DirectWeightGradient(CommandRecorder recorder, Push push, uint columns, uint rows, Tensor x, Tensor gradY,
+        Tensor gradWeight, bool accumulate)
+    {
+        long Iterations(long bandRows) => push.Batch * (bandRows * (push.OutWidth + 2) + 3) + 3;
+        var band = (long)push.OutHeight;
+        if (CpuLoopBudget.Applies(recorder.Device))
+            while (band > 1 && !CpuLoopBudget.Fits(recorder.Device, Iterations(band))) band = (band + 1) / 2;
+        CpuLoopBudget.Check(recorder.Device, Op + "Backward (weight)", Iterations(band),
+            $"one output row of {push.OutWidth} pixels over a batch of {push.Batch}");
+        for (long first = 0; first < push.OutHeight; first += band)
+        {
+            var add = accumulate || first > 0;
+            push.Flags = band == push.OutHeight ? 0u : (uint)first | (uint)Math.Min(band, push.OutHeight - first) << 16;
+            Dispatch(recorder, "conv2d_backward_weight", 3, push, columns, rows, push.Groups, add,
+                Binding.Read(x), Binding.Read(gradY), add ? Binding.ReadWrite(gradWeight) : Binding.Write(gradWeight));
+        }
+    }
+
     private static void Dispatch(CommandRecorder recorder, string shader, int buffers, Push push, uint columns, uint rows, uint depth, bool flag,
         params ReadOnlySpan<Binding> bindings)
     {

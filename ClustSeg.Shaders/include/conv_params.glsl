@@ -21,7 +21,8 @@ layout(push_constant) uniform ConvParams {
     uint dilation_w;
     uint groups;
     uint row_group_base; // first row-group of this dispatch: the host splits grids past 65535 groups along y
-    uint flags;          // conv2d_vec4.comp only: CONV_FLAG_* (runtime there, so fewer, slow-to-compile pipelines)
+    uint flags;          // conv2d_vec4.comp: CONV_FLAG_* (runtime there, so fewer, slow-to-compile pipelines);
+                         // conv2d_backward_weight.comp: output-row band, first | count << 16 (0: every row)
 } p;
 
 #define CONV_FLAG_BIAS 1u

@@ -40,10 +40,14 @@ void main() {
     for (uint i = 0; i < TM; i++)
         for (uint j = 0; j < TN; j++) acc[i][j] = 0.0;
 
+    // Output-row band of this dispatch (p.flags = first | count << 16, count 0 = every row): the host splits the
+    // pixel reduction into bands so that no invocation passes lavapipe's loop limit (CpuLoopBudget), accumulating.
+    const uint band_first = p.flags & 0xFFFFu, band_rows = p.flags >> 16;
+    const uint band_end = band_rows == 0 ? p.out_height : min(p.out_height, band_first + band_rows);
     for (uint image = 0; image < p.batch; image++) {
         const uint x_base = (image * p.channels + g * cg) * plane;
         const uint gy_base = image * p.out_channels * out_plane;
-        for (uint oh = 0; oh < p.out_height; oh++) {
+        for (uint oh = band_first; oh < band_end; oh++) {
             uint row_at[TN];
             bool row_inside[TN];
             for (uint j = 0; j < TN; j++) {

@@ -94,6 +94,9 @@ public sealed class Conv2dTests(VulkanFixture fixture) : VulkanTest(fixture)
         // col2im would loop about 155,000 times per invocation here, past lavapipe's 65,535 (CpuLoopBudget), and leave
         // rows unwritten; the input gradient must take the direct kernel instead.
         ["stride 2 past lavapipe's loop limit"] = new Case(1, 2, 260, 260, 2, 3, 3, Conv2dGeometry.Square(2, 1)),
+        // The stem's shape (3 channels, stride 2) with 260x260 outputs: one invocation of the scalar weight gradient would
+        // loop about 68,000 times; the wrapper splits it into row bands.
+        ["stem weight gradient past lavapipe's loop limit"] = new Case(1, 3, 520, 520, 8, 3, 3, Conv2dGeometry.Square(2, 1)),
     };
 
     public static TheoryData<string> Cases() => new(Named.Keys);
