@@ -22,6 +22,8 @@ internal static class BiasGradient
         // inner = 1 (matmul rows): lanes over channels, rows in a loop; else one workgroup per channel.
         var rows = inner == 1;
         var kernel = recorder.Device.GetKernel(new KernelSpec("bias_backward", 2, 12, GroupSize, SpecConstant.Bool(accumulate), SpecConstant.Bool(rows)));
+        // The row layout loops over every outer row per invocation: refused, not truncated, past lavapipe's loop limit.
+        if (rows) CpuLoopBudget.Check(recorder.Device, "BiasGradient", outer + 1L, $"{outer:N0} rows");
         recorder.Dispatch(kernel, rows ? Groups.For1D(Groups.CeilDiv(channels, GroupSize), 1) : Groups.For1D(channels, 1), new Push((uint)outer, (uint)channels, (uint)inner),
             Binding.Read(grad), accumulate ? Binding.ReadWrite(gradBias) : Binding.Write(gradBias));
     }

@@ -63,6 +63,8 @@ public static class MatchingCostOp
         ShapeCheck.Exactly(Op, "cost", cost, batch, predictions, targets);
         var pixels = predictions == 0 || batch == 0 ? 0 : checked((int)(maskLogits.ElementCount / ((long)batch * predictions)));
         var stats = recorder.Device.Scratch.Allocate("matching_cost.prediction_stats", DType.F32, batch, predictions, 3);
+        // Each invocation walks every mask pixel (and the classes twice): refused, not truncated, past lavapipe's loop limit.
+        CpuLoopBudget.Check(recorder.Device, "MatchingCost", pixels + 2L * (classes + 1) + 1, $"masks of {pixels:N0} pixels");
         var push = new Push(batch, predictions, targets, classes, pixels, classWeight, maskWeight, diceWeight);
         recorder.Dispatch(Kernel(recorder, 0), Groups.For1D((long)batch * predictions, GroupSize), push,
             Binding.Read(classLogits), Binding.Read(maskLogits), Binding.Read(targetClasses), Binding.Read(targetMasks),

@@ -57,6 +57,9 @@ public static class MemoryBankUpdateOp
             $"'labels' [{labels.ShapeText}] must be [{batch}x(s*{height})x(s*{width})] for one integer stride s, to match 'features' [{features.ShapeText}].");
         var stride = labels.Dim(1) / height;
         var kernel = recorder.Device.GetKernel(new KernelSpec("memory_bank_update", 4, Marshal.SizeOf<Push>()));
+        // Each invocation walks every feature pixel of the batch: refused, not truncated, past lavapipe's loop limit.
+        CpuLoopBudget.Check(recorder.Device, "MemoryBankUpdate", (long)batch * ((long)height * width + 2) + 2,
+            $"a batch of {batch} feature maps of {height}x{width}");
         recorder.Dispatch(kernel, Groups.For1D(classes, 1), new Push(batch, channels, height, width, labels.Dim(1), labels.Dim(2), stride, classes, momentum),
             Binding.Read(features), Binding.Read(labels), Binding.ReadWrite(bank), Binding.ReadWrite(seen));
     }

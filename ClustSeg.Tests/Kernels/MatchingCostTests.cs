@@ -63,6 +63,23 @@ public sealed class MatchingCostTests(VulkanFixture fixture) : VulkanTest(fixtur
     }
 
     [Fact]
+    public void MasksPastLavapipesLoopLimitAreRefusedNotTruncated()
+    {
+        // Each invocation walks every mask pixel; 260 x 260 = 67,600 pixels is past the 65,535 loop iterations llvmpipe
+        // runs per invocation before it silently stops (CpuLoopBudget). A GPU has no such limit.
+        var cls = Device.Scratch.Allocate("cls", DType.F32, 1, 2, 3);
+        var masks = Device.Scratch.Allocate("masks", DType.F32, 1, 2, 260, 260);
+        var tcls = Device.Scratch.Allocate("tcls", DType.I32, 1, 1);
+        var tmasks = Device.Scratch.Allocate("tmasks", DType.F32, 1, 1, 260, 260);
+        var cost = Device.Scratch.Allocate("cost", DType.F32, 1, 2, 1);
+        using var recorder = Device.BeginRecording();
+        if (Device.Info.Kind != ClustSeg.Runtime.Vulkan.DeviceKind.Cpu) return;
+        var e = Assert.Throws<ClustSeg.Runtime.Errors.ClustSegException>(() => recorder.MatchingCost(cls, masks, tcls, tmasks, cost));
+        Assert.Contains("loop limit", e.Message);
+        Assert.Contains("67,600", e.Message);
+    }
+
+    [Fact]
     public void MaskShapesMustAgree()
     {
         var cls = Device.Scratch.Allocate("cls", DType.F32, 1, 4, 3);
