@@ -131,8 +131,7 @@ public static class Conv2dOp
     {
         long Iterations(long bandRows) => push.Batch * (bandRows * (push.OutWidth + 2) + 3) + 3;
         var band = (long)push.OutHeight;
-        if (CpuLoopBudget.Applies(recorder.Device))
-            while (band > 1 && !CpuLoopBudget.Fits(recorder.Device, Iterations(band))) band = (band + 1) / 2;
+        while (band > 1 && !CpuLoopBudget.Fits(recorder.Device, Iterations(band))) band = (band + 1) / 2; // GPUs: one band
         CpuLoopBudget.Check(recorder.Device, Op + "Backward (weight)", Iterations(band),
             $"one output row of {push.OutWidth} pixels over a batch of {push.Batch}");
         for (long first = 0; first < push.OutHeight; first += band)

@@ -67,11 +67,7 @@ public sealed class MatchingCostTests(VulkanFixture fixture) : VulkanTest(fixtur
     {
         // Each invocation walks every mask pixel; 260 x 260 = 67,600 pixels is past the 65,535 loop iterations llvmpipe
         // runs per invocation before it silently stops (CpuLoopBudget). A GPU has no such limit.
-        var cls = Device.Scratch.Allocate("cls", DType.F32, 1, 2, 3);
-        var masks = Device.Scratch.Allocate("masks", DType.F32, 1, 2, 260, 260);
-        var tcls = Device.Scratch.Allocate("tcls", DType.I32, 1, 1);
-        var tmasks = Device.Scratch.Allocate("tmasks", DType.F32, 1, 1, 260, 260);
-        var cost = Device.Scratch.Allocate("cost", DType.F32, 1, 2, 1);
+        var (cls, masks, tcls, tmasks, cost) = Unfilled(predictions: 2, targets: 1, (260, 260), (260, 260));
         using var recorder = Device.BeginRecording();
         if (Device.Info.Kind != ClustSeg.Runtime.Vulkan.DeviceKind.Cpu) return;
         var e = Assert.Throws<ClustSeg.Runtime.Errors.ClustSegException>(() => recorder.MatchingCost(cls, masks, tcls, tmasks, cost));
@@ -82,13 +78,18 @@ public sealed class MatchingCostTests(VulkanFixture fixture) : VulkanTest(fixtur
     [Fact]
     public void MaskShapesMustAgree()
     {
-        var cls = Device.Scratch.Allocate("cls", DType.F32, 1, 4, 3);
-        var masks = Device.Scratch.Allocate("masks", DType.F32, 1, 4, 6, 6);
-        var tcls = Device.Scratch.Allocate("tcls", DType.I32, 1, 2);
-        var tmasks = Device.Scratch.Allocate("tmasks", DType.F32, 1, 2, 6, 5);
-        var cost = Device.Scratch.Allocate("cost", DType.F32, 1, 4, 2);
+        var (cls, masks, tcls, tmasks, cost) = Unfilled(predictions: 4, targets: 2, (6, 6), (6, 5));
         using var recorder = Device.BeginRecording();
         var e = Assert.Throws<ShapeMismatchException>(() => recorder.MatchingCost(cls, masks, tcls, tmasks, cost));
         Assert.Contains("targetMasks", e.Message);
     }
+
+    /// <summary>Unfilled inputs of one image with 3 classes: prediction and target masks of the given sizes.</summary>
+    private (Tensor Cls, Tensor Masks, Tensor TargetClasses, Tensor TargetMasks, Tensor Cost) Unfilled(int predictions, int targets,
+        (int H, int W) predictionMask, (int H, int W) targetMask) =>
+        (Device.Scratch.Allocate("cls", DType.F32, 1, predictions, 3),
+         Device.Scratch.Allocate("masks", DType.F32, 1, predictions, predictionMask.H, predictionMask.W),
+         Device.Scratch.Allocate("tcls", DType.I32, 1, targets),
+         Device.Scratch.Allocate("tmasks", DType.F32, 1, targets, targetMask.H, targetMask.W),
+         Device.Scratch.Allocate("cost", DType.F32, 1, predictions, targets));
 }
