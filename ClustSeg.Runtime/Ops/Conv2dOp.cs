@@ -39,23 +39,51 @@ public static class Conv2dOp
     {
         var push = Check(x, weight, y, geometry);
         if (bias is not null) ShapeCheck.Exactly(Op, "bias", bias, (int)push.OutChannels);
-        if (Conv2dPointwise.Fits(recorder, push))
+        Forward(recorder, push, x, weight, bias, y);
+    }
+
+    /// <summary>Which kernels run a pass: the CPU-device paths in order of preference, then the general kernels.</summary>
+    private enum Path { Pointwise, Columns, Vec4, Widened, General }
+
+    private static Path ForwardPath(CommandRecorder recorder, in Push f)
+    {
+        if (Conv2dPointwise.Fits(recorder, f)) return Path.Pointwise;
+        if (Conv2dColumns.FitsForward(recorder, f)) return Path.Columns;
+        if (Conv2dVec4.Suits(recorder) && Conv2dVec4.Fits((int)f.Width, (int)f.StrideW, (int)f.PadW, (int)f.DilationW, (int)f.KernelW, (int)(f.OutChannels / f.Groups)))
+            return Path.Vec4;
+        return Conv2dWidened.Applies(recorder, f) && ForwardPath(recorder, Conv2dWidened.Widen(f)) != Path.General ? Path.Widened : Path.General;
+    }
+
+    private static Path InputGradientPath(CommandRecorder recorder, in Push f)
+    {
+        if (Conv2dPointwise.Fits(recorder, f)) return Path.Pointwise;
+        var vec4 = Conv2dVec4.Suits(recorder) && Conv2dVec4.FitsInputGradient(f);
+        if (Conv2dColumns.FitsInputGradient(recorder, f, vec4)) return Path.Columns;
+        if (vec4) return Path.Vec4;
+        return Conv2dWidened.Applies(recorder, f) && InputGradientPath(recorder, Conv2dWidened.Widen(f)) != Path.General ? Path.Widened : Path.General;
+    }
+
+    private static Path WeightGradientPath(CommandRecorder recorder, in Push f)
+    {
+        if (Conv2dPointwise.Fits(recorder, f)) return Path.Pointwise;
+        if (Conv2dColumns.FitsWeightGradient(recorder, f)) return Path.Columns;
+        if (Conv2dVec4.Suits(recorder) && Conv2dVec4.FitsWeightGradient(f)) return Path.Vec4;
+        return Conv2dWidened.Applies(recorder, f) && WeightGradientPath(recorder, Conv2dWidened.Widen(f)) != Path.General ? Path.Widened : Path.General;
+    }
+
+    internal static void Forward(CommandRecorder recorder, in Push push, Tensor x, Tensor weight, Tensor? bias, Tensor y)
+    {
+        switch (ForwardPath(recorder, push))
         {
-            Conv2dPointwise.Forward(recorder, push, x, weight, bias, y);
-            return;
+            case Path.Pointwise: Conv2dPointwise.Forward(recorder, push, x, weight, bias, y); break;
+            case Path.Columns: Conv2dColumns.Forward(recorder, push, x, weight, bias, y); break;
+            case Path.Vec4: Conv2dVec4.Forward(recorder, push, x, weight, bias, y); break;
+            case Path.Widened: Conv2dWidened.Forward(recorder, push, x, weight, bias, y); break;
+            default:
+                Dispatch(recorder, "conv2d", 4, push, push.OutHeight * push.OutWidth, push.OutChannels / push.Groups, push.Batch * push.Groups, bias is not null,
+                    Binding.Read(x), Binding.Read(weight), Binding.Read(bias ?? weight), Binding.Write(y));
+                break;
         }
-        if (Conv2dColumns.FitsForward(recorder, push))
-        {
-            Conv2dColumns.Forward(recorder, push, x, weight, bias, y);
-            return;
-        }
-        if (Conv2dVec4.Suits(recorder) && Conv2dVec4.Fits((int)push.Width, (int)push.StrideW, (int)push.PadW, (int)push.DilationW, (int)push.KernelW, (int)(push.OutChannels / push.Groups)))
-        {
-            Conv2dVec4.Forward(recorder, push, x, weight, bias, y);
-            return;
-        }
-        Dispatch(recorder, "conv2d", 4, push, push.OutHeight * push.OutWidth, push.OutChannels / push.Groups, push.Batch * push.Groups, bias is not null,
-            Binding.Read(x), Binding.Read(weight), Binding.Read(bias ?? weight), Binding.Write(y));
     }
 
     /// <summary>
@@ -75,37 +103,50 @@ public static class Conv2dOp
         Tensor? gradBias, Conv2dGeometry geometry, bool accumulate = false)
     {
         var push = Check(x, weight, gradY, geometry);
-        var og = push.OutChannels / push.Groups;
-        var cg = push.Channels / push.Groups;
         if (gradX is not null)
         {
             ShapeCheck.Same(Op, "gradX", gradX, "x", x);
-            if (Conv2dPointwise.Fits(recorder, push))
-                Conv2dPointwise.InputGradient(recorder, push, gradY, weight, gradX, accumulate);
-            else if (Conv2dColumns.FitsInputGradient(recorder, push, Conv2dVec4.Suits(recorder) && Conv2dVec4.FitsInputGradient(push)))
-                Conv2dColumns.InputGradient(recorder, push, gradY, weight, gradX, accumulate);
-            else if (Conv2dVec4.Suits(recorder) && Conv2dVec4.FitsInputGradient(push))
-                Conv2dVec4.InputGradient(recorder, push, gradY, weight, gradX, accumulate);
-            else
-                Dispatch(recorder, "conv2d_backward_input", 3, push, InputGradientColumns(recorder, push), cg, push.Batch * push.Groups, accumulate,
-                    Binding.Read(gradY), Binding.Read(weight), accumulate ? Binding.ReadWrite(gradX) : Binding.Write(gradX));
+            InputGradient(recorder, push, gradY, weight, gradX, accumulate);
         }
         if (gradWeight is not null)
         {
             ShapeCheck.Same(Op, "gradWeight", gradWeight, "weight", weight);
-            if (Conv2dPointwise.Fits(recorder, push))
-                Conv2dPointwise.WeightGradient(recorder, push, x, gradY, gradWeight, accumulate);
-            else if (Conv2dColumns.FitsWeightGradient(recorder, push))
-                Conv2dColumns.WeightGradient(recorder, push, x, gradY, gradWeight, accumulate);
-            else if (Conv2dVec4.Suits(recorder) && Conv2dVec4.FitsWeightGradient(push))
-                Conv2dVec4.WeightGradient(recorder, push, x, gradY, gradWeight, accumulate);
-            else
-                DirectWeightGradient(recorder, push, cg * push.KernelH * push.KernelW, og, x, gradY, gradWeight, accumulate);
+            WeightGradient(recorder, push, x, gradY, gradWeight, accumulate);
         }
         if (gradBias is not null)
         {
             ShapeCheck.Exactly(Op, "gradBias", gradBias, (int)push.OutChannels);
             BiasGradient.Record(recorder, gradY, gradBias, (int)push.Batch, (int)push.OutChannels, (int)(push.OutHeight * push.OutWidth), accumulate);
+        }
+    }
+
+    internal static void InputGradient(CommandRecorder recorder, in Push push, Tensor gradY, Tensor weight, Tensor gradX, bool accumulate)
+    {
+        switch (InputGradientPath(recorder, push))
+        {
+            case Path.Pointwise: Conv2dPointwise.InputGradient(recorder, push, gradY, weight, gradX, accumulate); break;
+            case Path.Columns: Conv2dColumns.InputGradient(recorder, push, gradY, weight, gradX, accumulate); break;
+            case Path.Vec4: Conv2dVec4.InputGradient(recorder, push, gradY, weight, gradX, accumulate); break;
+            case Path.Widened: Conv2dWidened.InputGradient(recorder, push, gradY, weight, gradX, accumulate); break;
+            default:
+                Dispatch(recorder, "conv2d_backward_input", 3, push, InputGradientColumns(recorder, push), push.Channels / push.Groups, push.Batch * push.Groups,
+                    accumulate, Binding.Read(gradY), Binding.Read(weight), accumulate ? Binding.ReadWrite(gradX) : Binding.Write(gradX));
+                break;
+        }
+    }
+
+    internal static void WeightGradient(CommandRecorder recorder, in Push push, Tensor x, Tensor gradY, Tensor gradWeight, bool accumulate)
+    {
+        switch (WeightGradientPath(recorder, push))
+        {
+            case Path.Pointwise: Conv2dPointwise.WeightGradient(recorder, push, x, gradY, gradWeight, accumulate); break;
+            case Path.Columns: Conv2dColumns.WeightGradient(recorder, push, x, gradY, gradWeight, accumulate); break;
+            case Path.Vec4: Conv2dVec4.WeightGradient(recorder, push, x, gradY, gradWeight, accumulate); break;
+            case Path.Widened: Conv2dWidened.WeightGradient(recorder, push, x, gradY, gradWeight, accumulate); break;
+            default:
+                DirectWeightGradient(recorder, push, push.Channels / push.Groups * push.KernelH * push.KernelW, push.OutChannels / push.Groups, x, gradY,
+                    gradWeight, accumulate);
+                break;
         }
     }
 
@@ -120,7 +161,6 @@ public static class Conv2dOp
         return f.StrideH * f.StrideW * Groups.CeilDiv(phasePixels, perGroup) * perGroup;
     }
 
-    /// <summary>Rows (channels) are split over y; the host splits y past the dispatch limit.</summary>
     /// <summary>
     /// conv2d_backward_weight.comp, whose invocations each reduce over every output pixel of the batch: on CPU devices the
     /// output rows are split into bands, one dispatch each (the later ones accumulating), so that no invocation passes
@@ -143,6 +183,7 @@ public static class Conv2dOp
         }
     }
 
+    // Rows (channels) are split over y; the host splits y past the dispatch limit.
     private static void Dispatch(CommandRecorder recorder, string shader, int buffers, Push push, uint columns, uint rows, uint depth, bool flag,
         params ReadOnlySpan<Binding> bindings)
     {

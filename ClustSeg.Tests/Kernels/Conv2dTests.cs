@@ -91,6 +91,11 @@ public sealed class Conv2dTests(VulkanFixture fixture) : VulkanTest(fixture)
         ["columns pixel-major stride 2"] = new Case(1, 8, 9, 7, 12, 3, 3, Conv2dGeometry.Square(2, 1)),
         ["columns channel-major, dilated"] = new Case(2, 4, 20, 12, 4, 3, 3, Conv2dGeometry.Square(1, 2, 2)),
         ["columns stride 2, wide rows"] = new Case(1, 4, 9, 32, 8, 3, 3, Conv2dGeometry.Square(2, 1)),
+        // Widths that are not multiples of 4 are padded to one on CPU devices and run the vec4 or columns kernels
+        // (Conv2dWidened); the reference has no padding columns, so any leak of them into the result shows.
+        ["widened 3x3, odd width"] = new Case(2, 4, 5, 9, 8, 3, 3, Conv2dGeometry.Square(1, 1)),
+        ["widened groups 2, odd width"] = new Case(1, 8, 6, 7, 8, 3, 3, Conv2dGeometry.Square(1, 1, 1, 2)),
+        ["widened stride 2, odd width"] = new Case(1, 4, 9, 11, 8, 3, 3, Conv2dGeometry.Square(2, 1)),
         // col2im would loop about 155,000 times per invocation here, past lavapipe's 65,535 (CpuLoopBudget), and leave
         // rows unwritten; the input gradient must take the direct kernel instead.
         ["stride 2 past lavapipe's loop limit"] = new Case(1, 2, 260, 260, 2, 3, 3, Conv2dGeometry.Square(2, 1)),
@@ -160,12 +165,13 @@ public sealed class Conv2dTests(VulkanFixture fixture) : VulkanTest(fixture)
     }
 
     [Theory]
-    [InlineData(5, 3)] // general kernels
-    [InlineData(8, 4)] // vec4 kernels
-    [InlineData(4, 8)] // im2col GEMM path, pixel-major
-    public void BackwardAccumulatesIntoExistingGradients(int width, int channels)
+    [InlineData(5, 3, 3)] // general kernels
+    [InlineData(8, 4, 4)] // vec4 kernels
+    [InlineData(4, 8, 4)] // im2col GEMM path, pixel-major
+    [InlineData(7, 4, 4)] // widened to 8 columns (Conv2dWidened)
+    public void BackwardAccumulatesIntoExistingGradients(int width, int channels, int outChannels)
     {
-        var s = new Case(1, channels, 6, width, 4, 3, 3, Conv2dGeometry.Square(1, 1));
+        var s = new Case(1, channels, 6, width, outChannels, 3, 3, Conv2dGeometry.Square(1, 1));
         var x = Numerics.RoundToFloat(Numerics.Random(Count(s.ShapeX), 11));
         var w = Numerics.RoundToFloat(Numerics.Random(Count(s.ShapeW), 12));
         var gradY = Numerics.RoundToFloat(Numerics.Random(Count(s.ShapeY), 13));
@@ -206,6 +212,25 @@ public sealed class Conv2dTests(VulkanFixture fixture) : VulkanTest(fixture)
         Assert.Equal(!(narrow || strided), kernels.Contains("conv2d_vec4"));
         Assert.DoesNotContain(kernels, k => k is "conv2d_backward_input" or "conv2d_backward_weight" or "conv2d_backward_weight_vec4");
         Assert.Equal(pixelMajor, kernels.Contains("permute")); // the pixel-major forward writes NHWC, then permutes
+    }
+
+    [Theory]
+    [InlineData("widened 3x3, odd width")]
+    [InlineData("widened groups 2, odd width")]
+    [InlineData("widened stride 2, odd width")] // its weight gradient stays general: 30 output pixels fit neither vec4 path
+    public void OddWidthsRunOnTheVectorKernelsThroughPadding(string name)
+    {
+        var s = Named[name];
+        using var recorder = Device.BeginRecording(profile: true);
+        var x = Device.Poisoned("x", s.ShapeX);
+        var w = Device.Poisoned("w", s.ShapeW);
+        recorder.Conv2d(x, w, null, Device.Poisoned("y", s.ShapeY), s.G);
+        var strided = s.G.StrideW > 1;
+        recorder.Conv2dBackward(x, w, Device.Poisoned("gradY", s.ShapeY), null, strided ? null : Device.Poisoned("dw", s.ShapeW), null, s.G);
+        recorder.Submit();
+        var kernels = recorder.Timings.Select(t => t.Kernel.Split('/')[0]).ToList();
+        Assert.Contains("width_copy", kernels);
+        Assert.DoesNotContain(kernels, k => k is "conv2d" or "conv2d_backward_weight");
     }
 
     [Fact]

@@ -1,0 +1,49 @@
+#version 450
+// Copies rows between tensors that differ only in their last dimension (the width):
+// dst[r, x] (+)= x < src_width ? src[r, x] : 0 for every x < dst_width. A wider destination is the source padded
+// with zero columns on the right, a narrower one the source cropped; each is the other's backward. CPU devices use it
+// to run convolutions of odd-width maps on the vec4 kernels, which need rows in whole vec4s (Conv2dWidened).
+// Each invocation fills 4 consecutive elements of the (contiguous) destination with one vec4 store, rows or not:
+// llvmpipe runs every storage load and store as a loop over the SIMD lanes, so a per-element kernel paid four such
+// loops per element, and the source is read through a texel buffer, which llvmpipe turns into a vector gather.
+#include "common.glsl"
+layout(local_size_x_id = 0) in;
+layout(constant_id = 1) const bool ACCUMULATE = false;
+
+layout(binding = 0) uniform samplerBuffer src; // read through texel_element (common.glsl)
+layout(std430, binding = 1) buffer Dst { float dst[]; };
+layout(std430, binding = 1) buffer Dst4 { vec4 dst4[]; };
+layout(push_constant) uniform Params {
+    uint rows;
+    uint src_width;
+    uint dst_width;
+} p;
+
+void main() {
+    const uint quad = linear_index();
+    const uint total = p.rows * p.dst_width;
+    const uint first = 4 * quad;
+    if (first >= total) return;
+    // Row and column of the first element once (the next three step along, wrapping into the following rows), by a
+    // float reciprocal and an exact correction: llvmpipe has no vector integer division, and a division per lane cost
+    // more than the copy itself.
+    uint r = uint(float(first) / float(p.dst_width));
+    while (r > 0 && r * p.dst_width > first) r--;
+    while ((r + 1) * p.dst_width <= first) r++;
+    uint x = first - r * p.dst_width;
+    vec4 v;
+    for (uint e = 0; e < 4; e++) {
+        v[e] = first + e < total && x < p.src_width ? texel_element(src, r * p.src_width + x) : 0.0;
+        x++;
+        while (x >= p.dst_width) { x -= p.dst_width; r++; }
+    }
+    if (first + 4 <= total) {
+        if (ACCUMULATE) dst4[quad] += v;
+        else dst4[quad] = v;
+        return;
+    }
+    for (uint e = 0; first + e < total; e++) { // the tail of a destination whose size is not a multiple of 4
+        if (ACCUMULATE) dst[first + e] += v[e];
+        else dst[first + e] = v[e];
+    }
+}
