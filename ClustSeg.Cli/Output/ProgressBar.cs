@@ -51,7 +51,13 @@ internal sealed class ProgressBar
             if (done != _total && elapsed - lastPrint < TimeSpan.FromSeconds(5)) return;
             lastPrint = elapsed;
             var eta = done == 0 ? TimeSpan.Zero : TimeSpan.FromTicks(elapsed.Ticks / done * (_total - done));
-            _log.WriteLine($"{_title} {done}/{_total} ({100.0 * done / Math.Max(_total, 1):0}%) elapsed {elapsed:mm\\:ss} eta {eta:mm\\:ss} {status}");
+            _log.WriteLine($"{_title} {done}/{_total} ({100.0 * done / Math.Max(_total, 1):0}%) elapsed {Duration(elapsed)} eta {Duration(eta)} {status}");
         });
     }
+
+    /// <summary>mm:ss below an hour, h:mm:ss from there on (a training run's ETA is often hours; "mm:ss" dropped them).</summary>
+    internal static string Duration(TimeSpan t) =>
+        t.TotalHours >= 1
+            ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{(int)t.TotalHours}:{t.Minutes:00}:{t.Seconds:00}")
+            : t.ToString(@"mm\:ss", System.Globalization.CultureInfo.InvariantCulture);
 }
