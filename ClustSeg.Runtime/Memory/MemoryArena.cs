@@ -107,6 +107,9 @@ public sealed class MemoryArena : IDisposable
         _blocks.Clear();
     }
 
+    /// <summary>The byte alignment a view's offset needs to be bound as a storage or texel buffer on this device.</summary>
+    internal ulong BindingAlignment => Math.Max(_device.Info.MinStorageBufferOffsetAlignment, _device.Info.MinTexelBufferOffsetAlignment);
+
     private ulong Alignment => Math.Max(Math.Max(_device.Info.MinStorageBufferOffsetAlignment, _device.Info.MinTexelBufferOffsetAlignment), 64UL);
 
     // Sizes are rounded too, so neighbouring tensors never share a cache line or an alignment unit.

@@ -163,24 +163,36 @@ public static class Conv2dOp
 
     /// <summary>
     /// conv2d_backward_weight.comp, whose invocations each reduce over every output pixel of the batch: on CPU devices the
-    /// output rows are split into bands, one dispatch each (the later ones accumulating), so that no invocation passes
-    /// lavapipe's loop limit (<see cref="CpuLoopBudget"/>; the stem's 3 -> 32 weight gradient at 512x512 did).
+    /// output rows are split into bands (<see cref="WeightGradientBands"/>), one dispatch each, the later ones accumulating.
     /// </summary>
     private static void DirectWeightGradient(CommandRecorder recorder, Push push, uint columns, uint rows, Tensor x, Tensor gradY,
         Tensor gradWeight, bool accumulate)
     {
-        long Iterations(long bandRows) => push.Batch * (bandRows * (push.OutWidth + 2) + 3) + 3;
-        var band = (long)push.OutHeight;
-        while (band > 1 && !CpuLoopBudget.Fits(recorder.Device, Iterations(band))) band = (band + 1) / 2; // GPUs: one band
-        CpuLoopBudget.Check(recorder.Device, Op + "Backward (weight)", Iterations(band),
-            $"one output row of {push.OutWidth} pixels over a batch of {push.Batch}");
-        for (long first = 0; first < push.OutHeight; first += band)
+        var first = true;
+        foreach (var band in WeightGradientBands(recorder, push, bandRows => push.Batch * (bandRows * (push.OutWidth + 2) + 3) + 3))
         {
-            var add = accumulate || first > 0;
-            push.Flags = band == push.OutHeight ? 0u : (uint)first | (uint)Math.Min(band, push.OutHeight - first) << 16;
+            var add = accumulate || !first;
+            first = false;
+            push.Flags = band;
             Dispatch(recorder, "conv2d_backward_weight", 3, push, columns, rows, push.Groups, add,
                 Binding.Read(x), Binding.Read(gradY), add ? Binding.ReadWrite(gradWeight) : Binding.Write(gradWeight));
         }
+    }
+
+    /// <summary>
+    /// The output-row bands of a weight-gradient kernel whose invocations reduce over every output pixel of the batch,
+    /// as <c>Push.Flags</c> values (first | count &lt;&lt; 16; one band of every row is 0): one band on GPUs, and on CPU
+    /// devices as many as keep each invocation under lavapipe's loop limit (<see cref="CpuLoopBudget"/>; the stem's
+    /// 3 -> 32 weight gradient at 512x512 passed it), given the iterations of a band of so many rows.
+    /// </summary>
+    internal static IEnumerable<uint> WeightGradientBands(CommandRecorder recorder, Push push, Func<long, long> iterations)
+    {
+        var band = (long)push.OutHeight;
+        while (band > 1 && !CpuLoopBudget.Fits(recorder.Device, iterations(band))) band = (band + 1) / 2;
+        CpuLoopBudget.Check(recorder.Device, Op + "Backward (weight)", iterations(band),
+            $"one output row of {push.OutWidth} pixels over a batch of {push.Batch}");
+        for (long first = 0; first < push.OutHeight; first += band)
+            yield return band == push.OutHeight ? 0u : (uint)first | (uint)Math.Min(band, push.OutHeight - first) << 16;
     }
 
     // Rows (channels) are split over y; the host splits y past the dispatch limit.

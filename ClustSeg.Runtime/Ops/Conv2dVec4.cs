@@ -50,16 +50,25 @@ internal static class Conv2dVec4
     internal static void WeightGradient(CommandRecorder recorder, Conv2dOp.Push f, Tensor x, Tensor gradY, Tensor gradW, bool accumulate)
     {
         var lanes = Gemm.LanesFor(recorder.Device.Info);
-        var kernel = recorder.Device.GetKernel(new KernelSpec("conv2d_backward_weight_vec4", 3, Marshal.SizeOf<Conv2dOp.Push>(),
-            lanes, f.KernelW, SpecConstant.Int((int)f.PadW), SpecConstant.Int((int)f.DilationW), SpecConstant.Bool(accumulate)));
         var groupsX = Groups.CeilDiv((long)(f.Channels / f.Groups) * f.KernelH, lanes);
         var rowGroups = Groups.CeilDiv(f.OutChannels / f.Groups, RowsPerGroup);
         ShapeCheck.That(groupsX <= 65535 && f.Groups <= 65535, "conv2d", $"the weight gradient is too large to dispatch ({groupsX} column groups, {f.Groups} groups).");
-        for (uint first = 0; first < rowGroups; first += 65535)
+        // Its loops per invocation: the images, their output rows and each row's quads (the inner loops have constant bounds).
+        var push = f;
+        var firstBand = true;
+        foreach (var band in Conv2dOp.WeightGradientBands(recorder, f, bandRows => push.Batch * (bandRows * (push.OutWidth / 4 + 2) + 3) + 3))
         {
-            f.RowGroupBase = first;
-            recorder.Dispatch(kernel, (groupsX, Math.Min(65535, rowGroups - first), f.Groups), f,
-                Binding.Read(x), Binding.Read(gradY), accumulate ? Binding.ReadWrite(gradW) : Binding.Write(gradW));
+            var add = accumulate || !firstBand;
+            firstBand = false;
+            var kernel = recorder.Device.GetKernel(new KernelSpec("conv2d_backward_weight_vec4", 3, Marshal.SizeOf<Conv2dOp.Push>(),
+                lanes, f.KernelW, SpecConstant.Int((int)f.PadW), SpecConstant.Int((int)f.DilationW), SpecConstant.Bool(add)));
+            push.Flags = band;
+            for (uint first = 0; first < rowGroups; first += 65535)
+            {
+                push.RowGroupBase = first;
+                recorder.Dispatch(kernel, (groupsX, Math.Min(65535, rowGroups - first), f.Groups), push,
+                    Binding.Read(x), Binding.Read(gradY), add ? Binding.ReadWrite(gradW) : Binding.Write(gradW));
+            }
         }
     }
 

@@ -45,6 +45,7 @@ internal static class Gemm
     {
         if (g.M == 0 || g.N == 0 || g.Batches == 0) return;
         var device = recorder.Device;
+        if (Resolve(device, path) == GemmPath.RegisterBlocked && CpuLoopBudget.Applies(device) && !FitsLoopBudget(recorder, op, g, path)) return;
         var push = new Push
         {
             M = (uint)g.M, N = (uint)g.N, K = (uint)g.K,
@@ -107,6 +108,40 @@ internal static class Gemm
                 Binding.Read(g.A), Binding.Read(g.B), Binding.Read(bias), g.Accumulate ? Binding.ReadWrite(g.C) : Binding.Write(g.C));
         }
     }
+
+    /// <summary>
+    /// The register-blocked kernels loop over the K of every reduced batch in one invocation, and lavapipe silently stops
+    /// an invocation's loops past 65,535 iterations (<see cref="CpuLoopBudget"/>): a weight gradient summed over a batch
+    /// of 4 images of 256x256 features would pass it. Such a product is recorded here in chunks of the reduction, each
+    /// accumulating into C (bias on the first only), over views of A and B at the chunk's batch; false when it was.
+    /// A single reduction past the budget, or views the device cannot bind at that offset, are refused by name.
+    /// </summary>
+    private static bool FitsLoopBudget(CommandRecorder recorder, string op, in Problem g, GemmPath path)
+    {
+        long steps = FitsVec4(g) ? (g.K + 3) / 4 : g.K;
+        long Iterations(long reduce) => reduce * (steps + 1) + 2;
+        if (CpuLoopBudget.Fits(recorder.Device, Iterations(g.ReduceCount))) return true;
+        var chunk = (int)Math.Max(1, (CpuLoopBudget.Iterations - 2) / (steps + 1));
+        var chunks = new List<Problem>();
+        for (var first = 0; g.Batches == 1 && chunk < g.ReduceCount && first < g.ReduceCount; first += chunk)
+        {
+            var a = Window(g.A, first * g.BatchStrideA);
+            var b = Window(g.B, first * g.BatchStrideB);
+            if (a is null || b is null) break;
+            chunks.Add(g with
+            {
+                A = a, B = b, ReduceCount = Math.Min(chunk, g.ReduceCount - first),
+                Accumulate = g.Accumulate || first > 0, Bias = first == 0 ? g.Bias : null,
+            });
+        }
+        if (chunks.Sum(c => c.ReduceCount) != g.ReduceCount || !chunks.All(c => CpuLoopBudget.Fits(recorder.Device, Iterations(c.ReduceCount))))
+            CpuLoopBudget.Check(recorder.Device, op, Iterations(g.ReduceCount),
+                $"a product over K = {g.K:N0}" + (g.ReduceCount > 1 ? $" summed over {g.ReduceCount} batches" : ""));
+        foreach (var c in chunks) Record(recorder, op, c, path);
+        return false;
+    }
+
+    private static Tensor? Window(Tensor t, long elementOffset) => t.Window(elementOffset, (int)(t.ElementCount - elementOffset));
 
     /// <summary>
     /// Whether matmul_blocked_vec4.comp can run <paramref name="g"/>: every stride it loads along (the rows of stored A

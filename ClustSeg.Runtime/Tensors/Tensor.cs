@@ -85,6 +85,22 @@ public sealed class Tensor
         return new Tensor(Name, DType, resolved, Arena, Block, Offset, ByteSize, _generation, _release);
     }
 
+    /// <summary>
+    /// A view of <paramref name="shape"/> over this tensor's elements from <paramref name="elementOffset"/> on, or null
+    /// when that offset is not aligned for binding on the device (views are bound at their own offset).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The view does not lie inside the tensor.</exception>
+    internal Tensor? Window(long elementOffset, params int[] shape)
+    {
+        var count = CountElements(shape);
+        if (elementOffset < 0 || elementOffset + count > ElementCount)
+            throw new ArgumentOutOfRangeException(nameof(elementOffset), $"A view of {count} elements from element {elementOffset} does not fit '{Name}' [{ShapeText}].");
+        var size = (ulong)DType.SizeInBytes();
+        var offset = Offset + (ulong)elementOffset * size;
+        return offset % Math.Max(Arena.BindingAlignment, 1) != 0 ? null
+            : new Tensor(Name, DType, shape, Arena, Block, offset, (ulong)count * size, _generation, _release);
+    }
+
     /// <summary>Throws when the tensor's memory was reclaimed.</summary>
     internal void EnsureAlive()
     {

@@ -22,7 +22,7 @@ layout(push_constant) uniform ConvParams {
     uint groups;
     uint row_group_base; // first row-group of this dispatch: the host splits grids past 65535 groups along y
     uint flags;          // conv2d_vec4.comp: CONV_FLAG_* (runtime there, so fewer, slow-to-compile pipelines);
-                         // conv2d_backward_weight.comp: output-row band, first | count << 16 (0: every row)
+                         // conv2d_backward_weight(_vec4).comp: output-row band, first | count << 16 (0: every row)
 } p;
 
 #define CONV_FLAG_BIAS 1u

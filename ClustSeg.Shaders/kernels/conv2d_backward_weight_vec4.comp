@@ -35,10 +35,14 @@ void main() {
     for (uint i = 0; i < TM; i++)
         for (uint kw = 0; kw < KW; kw++) acc[i][kw] = 0.0;
 
+    // Output-row band of this dispatch (p.flags = first | count << 16, count 0 = every row), as in
+    // conv2d_backward_weight.comp: the host splits the reduction so no invocation passes lavapipe's loop limit.
+    const uint band_first = p.flags & 0xFFFFu, band_rows = p.flags >> 16;
+    const uint band_end = band_rows == 0 ? p.out_height : min(p.out_height, band_first + band_rows);
     for (uint image = 0; image < p.batch; image++) {
         const uint x_plane = (image * p.channels + g * cg + c) * p.height;
         const uint gy_image = image * p.out_channels * p.out_height;
-        for (uint oh = 0; oh < p.out_height; oh++) {
+        for (uint oh = band_first; oh < band_end; oh++) {
             const int ih = int(oh * p.stride_h + kh * p.dilation_h) - int(p.pad_h);
             const bool row_in = ih >= 0 && ih < int(p.height);
             const uint row_at = (x_plane + uint(clamp(ih, 0, int(p.height) - 1))) * row4;

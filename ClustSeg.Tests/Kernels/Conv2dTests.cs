@@ -99,6 +99,9 @@ public sealed class Conv2dTests(VulkanFixture fixture) : VulkanTest(fixture)
         // col2im would loop about 155,000 times per invocation here, past lavapipe's 65,535 (CpuLoopBudget), and leave
         // rows unwritten; the input gradient must take the direct kernel instead.
         ["stride 2 past lavapipe's loop limit"] = new Case(1, 2, 260, 260, 2, 3, 3, Conv2dGeometry.Square(2, 1)),
+        // Groups keep it off the columns path, on conv2d_backward_weight_vec4.comp: one invocation would loop 16,400 rows x
+        // 4 times; the wrapper splits it into row bands.
+        ["vec4 weight gradient past lavapipe's loop limit"] = new Case(1, 2, 16400, 8, 8, 3, 3, Conv2dGeometry.Square(1, 1, 1, 2)),
         // The stem's shape (3 channels, stride 2) with 260x260 outputs: one invocation of the scalar weight gradient would
         // loop about 68,000 times; the wrapper splits it into row bands.
         ["stem weight gradient past lavapipe's loop limit"] = new Case(1, 3, 520, 520, 8, 3, 3, Conv2dGeometry.Square(2, 1)),

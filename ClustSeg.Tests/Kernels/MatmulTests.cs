@@ -232,6 +232,36 @@ public sealed class MatmulTests(VulkanFixture fixture) : VulkanTest(fixture)
     }
 
     [Fact]
+    public void ABatchSummedPastLavapipesLoopLimitIsSplitIntoChunks()
+    {
+        // dB of a B shared over 2 batches sums 2 x 140,000 rows in one invocation: about 70,000 loop iterations on the
+        // vec4 kernel, past lavapipe's 65,535 (CpuLoopBudget); Gemm records it as two accumulating chunks instead.
+        var s = new Case(2, 140_000, 4, 4, false, false, true, false);
+        var a = Numerics.RoundToFloat(Numerics.Random(Count(s.ShapeA), 40));
+        var b = Numerics.RoundToFloat(Numerics.Random(Count(s.ShapeB), 41));
+        var gradC = Numerics.RoundToFloat(Numerics.Random(Count(s.ShapeC), 42));
+        var db = Device.Poisoned("db", s.ShapeB);
+        using (var recorder = Device.BeginRecording())
+        {
+            recorder.MatmulBackward(Device.Upload("a", a, s.ShapeA), Device.Upload("b", b, s.ShapeB), Device.Upload("gradC", gradC, s.ShapeC), null, db);
+            recorder.Submit();
+        }
+        Numerics.AssertClose(Device.Read(db), Backward(s, a, b, gradC).GradB, what: "dB");
+    }
+
+    [Fact]
+    public void OneReductionPastLavapipesLoopLimitIsRefusedByName()
+    {
+        var s = new Case(1, 250_000, 4, 4, false, false, false, false);
+        using var recorder = Device.BeginRecording();
+        if (Device.Info.Kind != ClustSeg.Runtime.Vulkan.DeviceKind.Cpu) return;
+        var e = Assert.Throws<ClustSegException>(() => recorder.MatmulBackward(Device.Poisoned("a", s.ShapeA), Device.Poisoned("b", s.ShapeB),
+            Device.Poisoned("gradC", s.ShapeC), null, Device.Poisoned("db", s.ShapeB)));
+        Assert.Contains("loop limit", e.Message);
+        Assert.Contains("K = 250,000", e.Message);
+    }
+
+    [Fact]
     public void BiasGradientOverManyColumnsMatchesReference()
     {
         // 131 columns span three workgroups of bias_backward.comp's row mode (64 lanes, one column each), the last one ragged.
