@@ -126,12 +126,19 @@ internal static class Conv2dColumns
 
     private static int Pixels(in Conv2dOp.Push f) => (int)(f.OutHeight * f.OutWidth);
 
+    /// <summary>
+    /// The columns of <paramref name="x"/>: channel-major ones are kept (<see cref="ConvColumnsCache"/>) so that the
+    /// weight gradient reuses what the forward pass unfolded, unless something wrote the input or the columns between.
+    /// </summary>
     private static Tensor Unfold(CommandRecorder recorder, in Conv2dOp.Push f, Tensor x, bool pixelMajor)
     {
+        var cache = recorder.Device.ConvColumns;
+        if (!pixelMajor && cache.Find(x, f) is { } unfolded) return unfolded;
         var columns = recorder.Device.Scratch.Allocate(x.Name + ".columns", DType.F32, (int)f.Batch, Rows(f) * Pixels(f));
         var kernel = recorder.Device.GetKernel(new KernelSpec("conv2d_im2col", 2, Marshal.SizeOf<Conv2dOp.Push>(), Gemm.LanesFor(recorder.Device.Info),
             SpecConstant.Bool(pixelMajor)));
         recorder.Dispatch(kernel, ((uint)Rows(f), f.Batch, 1u), f, Binding.Read(x), Binding.Write(columns));
+        if (!pixelMajor) cache.Add(x, f, columns);
         return columns;
     }
 }

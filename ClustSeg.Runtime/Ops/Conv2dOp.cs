@@ -21,7 +21,7 @@ public static class Conv2dOp
     private const int MaxGroups = 65535;
 
     [StructLayout(LayoutKind.Sequential)]
-    internal struct Push
+    internal record struct Push
     {
         public uint Batch, Channels, Height, Width, OutChannels, OutHeight, OutWidth, KernelH, KernelW;
         public uint StrideH, StrideW, PadH, PadW, DilationH, DilationW, Groups, RowGroupBase;

@@ -101,6 +101,7 @@ public sealed unsafe partial class CommandRecorder : IDisposable
             // shader share declarations, and the barriers must follow what the shader can do.
             var writes = bindings[i].Access != Access.Read || kernel.WritableBindings.Contains(i);
             ranges[i] = new HazardTracker.MemoryRange(t.Block.Id, t.Offset, t.Offset + Math.Max(t.ByteSize, 4), writes);
+            if (writes) Device.ConvColumns.Written(t.Block.Id, t.Offset, t.Offset + Math.Max(t.ByteSize, 4));
         }
 
         if (_inCurrent == _maxPerBuffer) NextBuffer();
@@ -135,6 +136,7 @@ public sealed unsafe partial class CommandRecorder : IDisposable
         if (tensor.ByteSize == 0) return;
         _bound.Add(tensor);
         Span<HazardTracker.MemoryRange> range = [new(tensor.Block.Id, tensor.Offset, tensor.Offset + tensor.ByteSize, true)];
+        Device.ConvColumns.Written(tensor.Block.Id, tensor.Offset, tensor.Offset + tensor.ByteSize);
         if (_inCurrent == _maxPerBuffer) NextBuffer();
         if (_hazards.Conflicts(range)) RecordBarrier();
         _hazards.Add(range);

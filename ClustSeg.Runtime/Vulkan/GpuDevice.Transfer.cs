@@ -17,6 +17,7 @@ public sealed unsafe partial class GpuDevice
     public void Upload<T>(Tensor tensor, ReadOnlySpan<T> data) where T : unmanaged
     {
         CheckTransfer<T>(tensor, data.Length, "upload");
+        ConvColumns.Written(tensor.Block.Id, tensor.Offset, tensor.Offset + tensor.ByteSize);
         var bytes = MemoryMarshal.AsBytes(data);
         if (tensor.Block.Mapped != null)
         {

@@ -41,6 +41,9 @@ public sealed unsafe partial class GpuDevice : IDisposable
     /// <summary>Arena for activations and gradients of one step; reset after the step.</summary>
     public MemoryArena Scratch { get; }
 
+    /// <summary>im2col columns of forward convolutions that their weight gradients may reuse (CPU devices).</summary>
+    internal Ops.ConvColumnsCache ConvColumns { get; } = new();
+
     /// <summary>Whether validation is active.</summary>
     public bool ValidationEnabled => _instance.ValidationEnabled;
 

@@ -207,14 +207,56 @@ public sealed class Conv2dTests(VulkanFixture fixture) : VulkanTest(fixture)
         recorder.Conv2dBackward(x, w, Device.Poisoned("gradY", s.ShapeY), Device.Poisoned("dx", s.ShapeX), Device.Poisoned("dw", s.ShapeW), null, s.G);
         recorder.Submit();
         var kernels = recorder.Timings.Select(t => t.Kernel.Split('/')[0]).ToList();
-        // Forward and weight gradient always unfold (one im2col each); the input gradient folds back with col2im where
-        // rows are narrow or strided, and otherwise runs the direct kernel (conv2d_vec4 with mirrored weights).
-        Assert.Equal(2, kernels.Count(k => k == "conv2d_im2col"));
+        // The forward unfolds; the weight gradient reuses its channel-major columns (ConvColumnsCache) and unfolds again
+        // after a pixel-major forward. The input gradient folds back with col2im where rows are narrow or strided, and
+        // otherwise runs the direct kernel (conv2d_vec4 with mirrored weights).
+        Assert.Equal(pixelMajor ? 2 : 1, kernels.Count(k => k == "conv2d_im2col"));
         var strided = s.G.StrideH > 1 || s.G.StrideW > 1;
         Assert.Equal(narrow || strided, kernels.Contains("conv2d_col2im"));
         Assert.Equal(!(narrow || strided), kernels.Contains("conv2d_vec4"));
         Assert.DoesNotContain(kernels, k => k is "conv2d_backward_input" or "conv2d_backward_weight" or "conv2d_backward_weight_vec4");
         Assert.Equal(pixelMajor, kernels.Contains("permute")); // the pixel-major forward writes NHWC, then permutes
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void TheWeightGradientUnfoldsAgainWhenTheInputWasWrittenAfterTheForward(bool byUpload)
+    {
+        // The forward's columns are reused only while they still unfold the input as it is now (ConvColumnsCache).
+        var s = Named["columns channel-major, dilated"];
+        var first = Numerics.RoundToFloat(Numerics.Random(Count(s.ShapeX), 30));
+        var w = Numerics.RoundToFloat(Numerics.Random(Count(s.ShapeW), 31));
+        var gradY = Numerics.RoundToFloat(Numerics.Random(Count(s.ShapeY), 32));
+        var second = byUpload ? Numerics.RoundToFloat(Numerics.Random(first.Length, 33)) : Enumerable.Repeat(0.5, first.Length).ToArray();
+        var x = Device.Upload("x", first, s.ShapeX);
+        var tw = Device.Upload("w", w, s.ShapeW);
+        var dw = Device.Poisoned("dw", s.ShapeW);
+        var y = Device.Poisoned("y", s.ShapeY);
+        var unfolds = 0;
+        using (var recorder = Device.BeginRecording(profile: true))
+        {
+            recorder.Conv2d(x, tw, null, y, s.G);
+            if (byUpload)
+            {
+                recorder.Submit();
+                unfolds += recorder.Timings.Count(t => t.Kernel.StartsWith("conv2d_im2col", StringComparison.Ordinal));
+                Device.Upload<float>(x, second.Select(v => (float)v).ToArray());
+                using var backward = Device.BeginRecording(profile: true);
+                backward.Conv2dBackward(x, tw, Device.Upload("gradY", gradY, s.ShapeY), null, dw, null, s.G);
+                backward.Submit();
+                unfolds += backward.Timings.Count(t => t.Kernel.StartsWith("conv2d_im2col", StringComparison.Ordinal));
+            }
+            else
+            {
+                recorder.Fill(x, 0.5f);
+                recorder.Conv2dBackward(x, tw, Device.Upload("gradY", gradY, s.ShapeY), null, dw, null, s.G);
+                recorder.Submit();
+                unfolds += recorder.Timings.Count(t => t.Kernel.StartsWith("conv2d_im2col", StringComparison.Ordinal));
+            }
+        }
+        Assert.Equal(2, unfolds);
+        Numerics.AssertClose(Device.Read(dw), Backward(s, second, w, gradY).GradW, what: "dw");
     }
 
     [Theory]
