@@ -24,18 +24,13 @@ void main() {
     const uint total = p.rows * p.dst_width;
     const uint first = 4 * quad;
     if (first >= total) return;
-    // Row and column of the first element once (the next three step along, wrapping into the following rows), by a
-    // float reciprocal and an exact correction: llvmpipe has no vector integer division, and a division per lane cost
-    // more than the copy itself.
-    uint r = uint(float(first) / float(p.dst_width));
-    while (r > 0 && r * p.dst_width > first) r--;
-    while ((r + 1) * p.dst_width <= first) r++;
-    uint x = first - r * p.dst_width;
+    // Row and column of the first element once; the next three step along, wrapping into the following rows.
+    uint r = first / p.dst_width, x = first % p.dst_width;
     vec4 v;
     for (uint e = 0; e < 4; e++) {
         v[e] = first + e < total && x < p.src_width ? texel_element(src, r * p.src_width + x) : 0.0;
         x++;
-        while (x >= p.dst_width) { x -= p.dst_width; r++; }
+        if (x == p.dst_width) { x = 0; r++; }
     }
     if (first + 4 <= total) {
         if (ACCUMULATE) dst4[quad] += v;
