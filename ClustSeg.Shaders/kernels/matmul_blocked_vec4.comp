@@ -20,7 +20,8 @@ layout(constant_id = 4) const uint CV = 4;  // vec4 column groups per lane, stri
 layout(binding = 0) uniform samplerBuffer a4; // texel i = elements 4i .. 4i + 3
 layout(binding = 1) uniform samplerBuffer b4;
 layout(std430, binding = 2) readonly buffer InBias { float bias[]; };
-layout(std430, binding = 3) buffer OutC { float c[]; };
+layout(std430, binding = 2) readonly buffer InBias4 { vec4 bias4[]; };
+layout(std430, binding = 3) buffer OutC4 { vec4 c4[]; };
 
 void main() {
     const uint lanes = gl_WorkGroupSize.x;
@@ -75,19 +76,20 @@ void main() {
         }
     }
 
+    // N, ldc and the batch stride of C are multiples of 4 here, so each lane's 4 columns are in range together and one
+    // aligned vec4 store writes them: llvmpipe runs every store as a loop over the lanes, and 4 x TM x CV scalar stores
+    // per lane were a sizeable share of a product with K in the hundreds.
     for (uint i = 0; i < TM; i++) {
         const uint m = row0 + i;
         if (m >= p.M) break;
+        const float row_bias = (p.flags & GEMM_FLAG_ROW_BIAS) != 0 ? bias[m] : 0.0;
         for (uint h = 0; h < CV; h++) {
             if (col0[h] >= p.N) continue;
-            for (uint j = 0; j < 4; j++) {
-                const uint at = z * p.batch_stride_c + m * p.ldc + col0[h] + j;
-                float v = p.alpha * acc[i][h][j];
-                if ((p.flags & GEMM_FLAG_BIAS) != 0) v += bias[col0[h] + j];
-                if ((p.flags & GEMM_FLAG_ROW_BIAS) != 0) v += bias[m];
-                if ((p.flags & GEMM_FLAG_ACCUMULATE) != 0) v += c[at];
-                c[at] = v;
-            }
+            const uint at4 = (z * p.batch_stride_c + m * p.ldc + col0[h]) / 4;
+            vec4 v = p.alpha * acc[i][h] + row_bias;
+            if ((p.flags & GEMM_FLAG_BIAS) != 0) v += bias4[col0[h] / 4];
+            if ((p.flags & GEMM_FLAG_ACCUMULATE) != 0) v += c4[at4];
+            c4[at4] = v;
         }
     }
 }
