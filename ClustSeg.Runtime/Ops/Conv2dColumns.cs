@@ -53,11 +53,13 @@ internal static class Conv2dColumns
     internal static bool FitsInputGradient(CommandRecorder recorder, in Conv2dOp.Push f, bool directVec4) =>
         Usable(recorder, f) && (Preferred(f) || !directVec4) && CpuLoopBudget.Fits(recorder.Device, Col2imIterations(recorder, f));
 
-    // Upper bound of col2im.comp's loop iterations per invocation (every tap a hit; +1 per loop for its exit test).
+    // Upper bound of col2im.comp's loop iterations per invocation (every tap a hit; +1 per loop for its exit test). Rows
+    // a multiple of 4 wide take 4 pixels per step (the loop over them is unrolled).
     private static long Col2imIterations(CommandRecorder recorder, in Conv2dOp.Push f)
     {
         long lanes = Gemm.LanesFor(recorder.Device.Info);
-        long columnSteps = (f.Width + lanes - 1) / lanes;
+        long perStep = f.Width % 4 == 0 ? 4 : 1;
+        long columnSteps = (f.Width + lanes * perStep - 1) / (lanes * perStep);
         long perColumn = 3 + f.KernelH + (long)f.KernelH * (f.KernelW + 1);
         return f.Height * (columnSteps * perColumn + 4) + 4;
     }

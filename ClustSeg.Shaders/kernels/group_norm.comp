@@ -1,15 +1,18 @@
 #version 450
 // GroupNorm forward over NCHW: one workgroup per (sample, group). A group's elements are contiguous
 // (channels_per_group * hw floats), so the reads are coalesced. Mean and 1/std are saved for the backward pass.
+// Where the planes are a multiple of 4 pixels, lanes step through whole vec4s (texel fetches, vec4 stores), as in
+// group_norm_backward.comp.
 #include "common.glsl"
 layout(local_size_x_id = 0) in;
 #include "reduce.glsl"
 #include "channel_walk.glsl"
 
-layout(std430, binding = 0) readonly buffer X { float x[]; };
+layout(binding = 0) uniform samplerBuffer x4; // vec4 texels; texel_element (common.glsl) for single elements
 layout(std430, binding = 1) readonly buffer Weight { float weight[]; };
 layout(std430, binding = 2) readonly buffer Bias { float bias[]; };
 layout(std430, binding = 3) writeonly buffer Y { float y[]; };
+layout(std430, binding = 3) writeonly buffer Y4 { vec4 y4[]; };
 layout(std430, binding = 4) writeonly buffer Mean { float mean_out[]; };
 layout(std430, binding = 5) writeonly buffer Rstd { float rstd_out[]; };
 layout(push_constant) uniform Params {
@@ -29,20 +32,38 @@ void main() {
 
     // Shifting by one element of the group keeps sum-of-squares accurate when the mean is large against the spread,
     // and lets one read give both moments.
-    float shift = size > 0 ? x[base] : 0.0;
+    float shift = size > 0 ? texel_element(x4, base) : 0.0;
+    const bool quads = p.hw % 4 == 0; // then base and every plane start on a whole vec4
+    const uint base4 = base / 4, size4 = size / 4, hw4 = p.hw / 4;
     vec2 moments = vec2(0.0);
-    for (uint i = t; i < size; i += gl_WorkGroupSize.x) {
-        float d = x[base + i] - shift;
-        moments += vec2(d, d * d);
+    if (quads) {
+        for (uint q = t; q < size4; q += gl_WorkGroupSize.x) {
+            const vec4 d = texelFetch(x4, int(base4 + q)) - shift;
+            moments += vec2(d.x + d.y + d.z + d.w, dot(d, d));
+        }
+    } else {
+        for (uint i = t; i < size; i += gl_WorkGroupSize.x) {
+            float d = texel_element(x4, base + i) - shift;
+            moments += vec2(d, d * d);
+        }
     }
     moments = workgroup_sum2(moments) / float(size);
     float mean = shift + moments.x;
     float rstd = inversesqrt(max(moments.y - moments.x * moments.x, 0.0) + p.eps);
 
-    ChannelWalk walk = channel_walk_start((group % p.groups) * p.channels_per_group, p.hw);
-    for (uint i = t; i < size; i += gl_WorkGroupSize.x) {
-        y[base + i] = (x[base + i] - mean) * rstd * weight[walk.channel] + bias[walk.channel];
-        channel_walk_next(walk, p.hw);
+    const uint first_channel = (group % p.groups) * p.channels_per_group;
+    if (quads) {
+        ChannelWalk walk = channel_walk_start(first_channel, hw4);
+        for (uint q = t; q < size4; q += gl_WorkGroupSize.x) {
+            y4[base4 + q] = (texelFetch(x4, int(base4 + q)) - mean) * (rstd * weight[walk.channel]) + bias[walk.channel];
+            channel_walk_next(walk, hw4);
+        }
+    } else {
+        ChannelWalk walk = channel_walk_start(first_channel, p.hw);
+        for (uint i = t; i < size; i += gl_WorkGroupSize.x) {
+            y[base + i] = (texel_element(x4, base + i) - mean) * rstd * weight[walk.channel] + bias[walk.channel];
+            channel_walk_next(walk, p.hw);
+        }
     }
     if (t == 0) {
         mean_out[group] = mean;

@@ -2,17 +2,21 @@
 // GroupNorm backward, input gradient: one workgroup per (sample, group), like the forward.
 // With xhat = (x - mean) * rstd and g = dy * weight[c]:
 //   dx = rstd * (g - mean(g) - xhat * mean(g * xhat)), means over the group.
+// Where the planes are a multiple of 4 pixels, each lane steps through whole vec4s (texel fetches of x and dy, one vec4
+// store of dx): llvmpipe runs each storage-buffer access as a loop over the lanes, and this kernel made seven of them
+// per element.
 #include "common.glsl"
 layout(local_size_x_id = 0) in;
 #include "reduce.glsl"
 #include "channel_walk.glsl"
 
-layout(std430, binding = 0) readonly buffer X { float x[]; };
-layout(std430, binding = 1) readonly buffer Dy { float dy[]; };
+layout(binding = 0) uniform samplerBuffer x4; // vec4 texels; texel_element (common.glsl) for single elements
+layout(binding = 1) uniform samplerBuffer dy4;
 layout(std430, binding = 2) readonly buffer Weight { float weight[]; };
 layout(std430, binding = 3) readonly buffer Mean { float mean_in[]; };
 layout(std430, binding = 4) readonly buffer Rstd { float rstd_in[]; };
 layout(std430, binding = 5) writeonly buffer Dx { float dx[]; };
+layout(std430, binding = 5) writeonly buffer Dx4 { vec4 dx4[]; };
 layout(push_constant) uniform Params {
     uint group_count;
     uint groups;
@@ -31,10 +35,30 @@ void main() {
     float rstd = rstd_in[group];
 
     vec2 sums = vec2(0.0); // (sum g, sum g * xhat)
+    if (p.hw % 4 == 0) {
+        // base and every plane start on a whole vec4, so each quad lies in one channel.
+        const uint quads = size / 4, base4 = base / 4, hw4 = p.hw / 4;
+        ChannelWalk walk = channel_walk_start(first_channel, hw4);
+        for (uint q = t; q < quads; q += gl_WorkGroupSize.x) {
+            const vec4 g = texelFetch(dy4, int(base4 + q)) * weight[walk.channel];
+            const vec4 xhat = (texelFetch(x4, int(base4 + q)) - mean) * rstd;
+            sums += vec2(g.x + g.y + g.z + g.w, dot(g, xhat));
+            channel_walk_next(walk, hw4);
+        }
+        sums = workgroup_sum2(sums) / float(size);
+        walk = channel_walk_start(first_channel, hw4);
+        for (uint q = t; q < quads; q += gl_WorkGroupSize.x) {
+            const vec4 g = texelFetch(dy4, int(base4 + q)) * weight[walk.channel];
+            const vec4 xhat = (texelFetch(x4, int(base4 + q)) - mean) * rstd;
+            dx4[base4 + q] = rstd * (g - sums.x - xhat * sums.y);
+            channel_walk_next(walk, hw4);
+        }
+        return;
+    }
     ChannelWalk walk = channel_walk_start(first_channel, p.hw);
     for (uint i = t; i < size; i += gl_WorkGroupSize.x) {
-        float g = dy[base + i] * weight[walk.channel];
-        float xhat = (x[base + i] - mean) * rstd;
+        float g = texel_element(dy4, base + i) * weight[walk.channel];
+        float xhat = (texel_element(x4, base + i) - mean) * rstd;
         sums += vec2(g, g * xhat);
         channel_walk_next(walk, p.hw);
     }
@@ -42,8 +66,8 @@ void main() {
 
     walk = channel_walk_start(first_channel, p.hw);
     for (uint i = t; i < size; i += gl_WorkGroupSize.x) {
-        float g = dy[base + i] * weight[walk.channel];
-        float xhat = (x[base + i] - mean) * rstd;
+        float g = texel_element(dy4, base + i) * weight[walk.channel];
+        float xhat = (texel_element(x4, base + i) - mean) * rstd;
         dx[base + i] = rstd * (g - sums.x - xhat * sums.y);
         channel_walk_next(walk, p.hw);
     }

@@ -2,12 +2,13 @@
 // GroupNorm backward, parameter gradients: one workgroup per channel c, summing over samples and pixels
 //   dweight[c] = sum dy * xhat,  dbias[c] = sum dy.
 // A separate launch from the input gradient because it reduces across samples rather than within a group.
+// Planes a multiple of 4 pixels are read as whole vec4 texels (see group_norm_backward.comp).
 #include "common.glsl"
 layout(local_size_x_id = 0) in;
 #include "reduce.glsl"
 
-layout(std430, binding = 0) readonly buffer X { float x[]; };
-layout(std430, binding = 1) readonly buffer Dy { float dy[]; };
+layout(binding = 0) uniform samplerBuffer x4; // vec4 texels; texel_element (common.glsl) for single elements
+layout(binding = 1) uniform samplerBuffer dy4;
 layout(std430, binding = 2) readonly buffer Mean { float mean_in[]; };
 layout(std430, binding = 3) readonly buffer Rstd { float rstd_in[]; };
 layout(std430, binding = 4) writeonly buffer DWeight { float dweight[]; };
@@ -31,9 +32,16 @@ void main() {
         float mean = mean_in[stat];
         float rstd = rstd_in[stat];
         uint base = (n * p.channels + c) * p.hw;
+        if (p.hw % 4 == 0) {
+            for (uint q = t; q < p.hw / 4; q += gl_WorkGroupSize.x) {
+                const vec4 g = texelFetch(dy4, int(base / 4 + q));
+                sums += vec2(dot(g, texelFetch(x4, int(base / 4 + q)) - mean) * rstd, g.x + g.y + g.z + g.w);
+            }
+            continue;
+        }
         for (uint i = t; i < p.hw; i += gl_WorkGroupSize.x) {
-            float g = dy[base + i];
-            sums += vec2(g * (x[base + i] - mean) * rstd, g);
+            float g = texel_element(dy4, base + i);
+            sums += vec2(g * (texel_element(x4, base + i) - mean) * rstd, g);
         }
     }
     sums = workgroup_sum2(sums);

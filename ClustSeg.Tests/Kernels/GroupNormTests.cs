@@ -70,6 +70,8 @@ public sealed class GroupNormTests(VulkanFixture fixture) : VulkanTest(fixture)
     // A BSDS500 picture at full size: 617,604 elements per group, past lavapipe's 65,535 loop iterations per invocation
     // for 8 lanes reading it twice (CpuLoopBudget); the wrapper widens the workgroup.
     [InlineData(1, 32, 481, 321, 8)]
+    [InlineData(2, 24, 6, 10, 8)]  // planes a multiple of 4 pixels: the vec4 path
+    [InlineData(1, 8, 64, 96, 8)]
     public void ForwardMatchesReference(int n, int c, int h, int w, int groups)
     {
         var x = Numerics.RoundToFloat(Offset(Numerics.Random(n * c * h * w, 1, 2.0), 3.0));
@@ -112,6 +114,8 @@ public sealed class GroupNormTests(VulkanFixture fixture) : VulkanTest(fixture)
     [InlineData(3, 10, 1, 29, 5)]
     [InlineData(2, 8, 91, 97, 4)]  // large groups and planes: the widest workgroups
     [InlineData(2, 8, 321, 481, 2)] // past lavapipe's loop limit at the SIMD width (see the forward's case)
+    [InlineData(2, 24, 6, 10, 8)]   // planes a multiple of 4 pixels: the vec4 path
+    [InlineData(1, 8, 64, 96, 8)]   // one channel per group, many vec4s per lane
     public void BackwardMatchesReference(int n, int c, int h, int w, int groups)
     {
         var x = Numerics.RoundToFloat(Numerics.Random(n * c * h * w, 8, 1.5));
