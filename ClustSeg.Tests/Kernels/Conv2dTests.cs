@@ -234,6 +234,8 @@ public sealed class Conv2dTests(VulkanFixture fixture) : VulkanTest(fixture)
         var tw = Device.Upload("w", w, s.ShapeW);
         var dw = Device.Poisoned("dw", s.ShapeW);
         var y = Device.Poisoned("y", s.ShapeY);
+        static int Unfolds(ClustSeg.Runtime.Recording.CommandRecorder r) =>
+            r.Timings.Count(t => t.Kernel.StartsWith("conv2d_im2col", StringComparison.Ordinal));
         var unfolds = 0;
         using (var recorder = Device.BeginRecording(profile: true))
         {
@@ -241,19 +243,19 @@ public sealed class Conv2dTests(VulkanFixture fixture) : VulkanTest(fixture)
             if (byUpload)
             {
                 recorder.Submit();
-                unfolds += recorder.Timings.Count(t => t.Kernel.StartsWith("conv2d_im2col", StringComparison.Ordinal));
+                unfolds += Unfolds(recorder);
                 Device.Upload<float>(x, second.Select(v => (float)v).ToArray());
                 using var backward = Device.BeginRecording(profile: true);
                 backward.Conv2dBackward(x, tw, Device.Upload("gradY", gradY, s.ShapeY), null, dw, null, s.G);
                 backward.Submit();
-                unfolds += backward.Timings.Count(t => t.Kernel.StartsWith("conv2d_im2col", StringComparison.Ordinal));
+                unfolds += Unfolds(backward);
             }
             else
             {
                 recorder.Fill(x, 0.5f);
                 recorder.Conv2dBackward(x, tw, Device.Upload("gradY", gradY, s.ShapeY), null, dw, null, s.G);
                 recorder.Submit();
-                unfolds += recorder.Timings.Count(t => t.Kernel.StartsWith("conv2d_im2col", StringComparison.Ordinal));
+                unfolds += Unfolds(recorder);
             }
         }
         Assert.Equal(2, unfolds);
