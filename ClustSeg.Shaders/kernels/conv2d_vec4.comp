@@ -5,7 +5,10 @@
 // (input channel, kh) it loads the SEG * STRIDE_W + 2 aligned vec4 of the input row that cover its pixels plus 4
 // columns either side, and takes every horizontal tap as a (strided) window of them. Weights come pre-packed (conv2d_pack_weights.comp)
 // as [group, in_channel, kh, kw, out_channel], so the TM channels of one tap are TM / 4 uniform vec4 loads.
-// See matmul_blocked_vec4.comp for why llvmpipe rewards few, wide texel fetches and large tiles.
+// See matmul_blocked_vec4.comp for why llvmpipe rewards few, wide texel fetches and large tiles. Every loop with a
+// constant bound is marked [[unroll]]: Mesa did not unroll the tap loops by itself, which left the window array
+// indexed at run time (in memory rather than registers); unrolled, the kernel does twice the work per CPU-second.
+#extension GL_EXT_control_flow_attributes : require
 #include "common.glsl"
 #include "conv_params.glsl"
 
@@ -44,17 +47,17 @@ void main() {
     const int q0 = int(ow0 * STRIDE_W / 4) - 1;
     bool col_in[windows];
     uint col_at[windows];
-    for (uint t = 0; t < windows; t++) {
+    [[unroll]] for (uint t = 0; t < windows; t++) {
         col_in[t] = q0 + int(t) >= 0 && q0 + int(t) < int(row4);
         col_at[t] = uint(clamp(q0 + int(t), 0, int(row4) - 1));
     }
     const uint og4 = og / 4, last4 = og4 - 1;
     uint w_at[TM / 4];
-    for (uint t = 0; t < TM / 4; t++) w_at[t] = min(o0 / 4 + t, last4);
+    [[unroll]] for (uint t = 0; t < TM / 4; t++) w_at[t] = min(o0 / 4 + t, last4);
 
     vec4 acc[TM][SEG]; // acc[i][s][j]: channel o0 + i, pixel ow0 + 4s + j
-    for (uint i = 0; i < TM; i++)
-        for (uint s = 0; s < SEG; s++) acc[i][s] = vec4(0.0);
+    [[unroll]] for (uint i = 0; i < TM; i++)
+        [[unroll]] for (uint s = 0; s < SEG; s++) acc[i][s] = vec4(0.0);
 
     for (uint c = 0; c < cg; c++) {
         const uint plane_at = (image * p.channels + g * cg + c) * p.height;
@@ -63,40 +66,40 @@ void main() {
             const bool row_in = ih >= 0 && ih < int(p.height);
             const uint row_at = (plane_at + uint(clamp(ih, 0, int(p.height) - 1))) * row4;
             float win[4 * windows];
-            for (uint t = 0; t < windows; t++) {
+            [[unroll]] for (uint t = 0; t < windows; t++) {
                 if (!window_used(t)) {
-                    for (uint e = 0; e < 4; e++) win[4 * t + e] = 0.0;
+                    [[unroll]] for (uint e = 0; e < 4; e++) win[4 * t + e] = 0.0;
                     continue;
                 }
                 const vec4 v = texelFetch(x4, int(row_at + col_at[t]));
                 const bool use = row_in && col_in[t];
-                for (uint e = 0; e < 4; e++) win[4 * t + e] = use ? v[e] : 0.0;
+                [[unroll]] for (uint e = 0; e < 4; e++) win[4 * t + e] = use ? v[e] : 0.0;
             }
             const uint tap_at = ((g * cg + c) * p.kernel_h + kh) * KW;
-            for (uint kw = 0; kw < KW; kw++) {
+            [[unroll]] for (uint kw = 0; kw < KW; kw++) {
                 vec4 px[SEG];
-                for (uint s = 0; s < SEG; s++) {
+                [[unroll]] for (uint s = 0; s < SEG; s++) {
                     const int o = 4 + int(STRIDE_W * 4 * s) + int(kw) * DILATION_W - PAD_W;
                     const int d = int(STRIDE_W);
                     px[s] = vec4(win[o], win[o + d], win[o + 2 * d], win[o + 3 * d]);
                 }
-                for (uint t = 0; t < TM / 4; t++) {
+                [[unroll]] for (uint t = 0; t < TM / 4; t++) {
                     const vec4 wv = texelFetch(w4, int((tap_at + kw) * og4 + w_at[t]));
-                    for (uint e = 0; e < 4; e++)
-                        for (uint s = 0; s < SEG; s++) acc[4 * t + e][s] = fma(vec4(wv[e]), px[s], acc[4 * t + e][s]);
+                    [[unroll]] for (uint e = 0; e < 4; e++)
+                        [[unroll]] for (uint s = 0; s < SEG; s++) acc[4 * t + e][s] = fma(vec4(wv[e]), px[s], acc[4 * t + e][s]);
                 }
             }
         }
     }
 
     if (segment_id >= p.out_height * segments_per_row) return;
-    for (uint i = 0; i < TM; i++) {
+    [[unroll]] for (uint i = 0; i < TM; i++) {
         const uint o = o0 + i;
         if (o >= og) break;
         const uint at = ((image * p.out_channels + g * og + o) * p.out_height + oh) * p.out_width + ow0;
         const float b = (p.flags & CONV_FLAG_BIAS) != 0 ? bias[g * og + o] : 0.0;
-        for (uint s = 0; s < SEG; s++)
-            for (uint j = 0; j < 4; j++) {
+        [[unroll]] for (uint s = 0; s < SEG; s++)
+            [[unroll]] for (uint j = 0; j < 4; j++) {
                 const uint ow = 4 * s + j;
                 if (ow0 + ow >= p.out_width) break;
                 const float v = acc[i][s][j] + b;
