@@ -6,6 +6,7 @@
 // PIXEL_MAJOR reads the transposed columns, grad_columns[b][pixel][k] (see conv2d_im2col.comp). Where input rows are a
 // multiple of 4 wide, each lane sums 4 neighbouring pixels and stores them as one vec4 (llvmpipe runs every storage
 // store as a loop over the lanes), which also quarters the loop iterations per pixel.
+#extension GL_EXT_control_flow_attributes : require
 #include "common.glsl"
 #include "conv_params.glsl"
 
@@ -48,7 +49,7 @@ void main() {
                     if (oh >= p.out_height) continue;
                     const uint row_at = source + kh * p.kernel_w * k_step + oh * p.out_width * pixel_step;
                     for (uint kw = 0; kw < p.kernel_w; kw++)
-                        for (uint e = 0; e < 4; e++) sum[e] += tap_value(row_at, k_step, pixel_step, 4 * q + e, kw);
+                        [[unroll]] for (uint e = 0; e < 4; e++) sum[e] += tap_value(row_at, k_step, pixel_step, 4 * q + e, kw);
                 }
                 const uint at4 = (target + ih * p.width) / 4 + q;
                 grad_x4[at4] = ACCUMULATE ? grad_x4[at4] + sum : sum;

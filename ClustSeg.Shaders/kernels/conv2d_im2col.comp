@@ -7,6 +7,7 @@
 // (llvmpipe has no vector integer division). Where the output rows are a multiple of 4 wide, each lane fills 4
 // neighbouring columns and stores them as one vec4: llvmpipe runs every storage store as a loop over the lanes, so
 // this quarters the stores, which are most of the kernel's time.
+#extension GL_EXT_control_flow_attributes : require
 #include "common.glsl"
 #include "conv_params.glsl"
 
@@ -40,7 +41,7 @@ void main() {
             const uint row_at = source + uint(ih) * p.width;
             for (uint q = gl_LocalInvocationID.x; q < quads; q += gl_WorkGroupSize.x) {
                 vec4 v;
-                for (uint e = 0; e < 4; e++) {
+                [[unroll]] for (uint e = 0; e < 4; e++) {
                     const int iw = int((4 * q + e) * p.stride_w) + w0;
                     const float x_value = texel_element(x, row_at + uint(clamp(iw, 0, int(p.width) - 1)));
                     v[e] = iw >= 0 && iw < int(p.width) ? x_value : 0.0;

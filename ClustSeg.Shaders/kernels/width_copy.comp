@@ -6,6 +6,7 @@
 // Each invocation fills 4 consecutive elements of the (contiguous) destination with one vec4 store, rows or not:
 // llvmpipe runs every storage load and store as a loop over the SIMD lanes, so a per-element kernel paid four such
 // loops per element, and the source is read through a texel buffer, which llvmpipe turns into a vector gather.
+#extension GL_EXT_control_flow_attributes : require
 #include "common.glsl"
 layout(local_size_x_id = 0) in;
 layout(constant_id = 1) const bool ACCUMULATE = false;
@@ -27,7 +28,7 @@ void main() {
     // Row and column of the first element once; the next three step along, wrapping into the following rows.
     uint r = first / p.dst_width, x = first % p.dst_width;
     vec4 v;
-    for (uint e = 0; e < 4; e++) {
+    [[unroll]] for (uint e = 0; e < 4; e++) {
         v[e] = first + e < total && x < p.src_width ? texel_element(src, r * p.src_width + x) : 0.0;
         x++;
         if (x == p.dst_width) { x = 0; r++; }
