@@ -43,7 +43,7 @@ public static class Conv2dOp
     }
 
     /// <summary>Which kernels run a pass: the CPU-device paths in order of preference, then the general kernels.</summary>
-    private enum Path { Pointwise, Columns, Vec4, Widened, General }
+    private enum Path { Pointwise, Columns, Vec4, Widened, ChannelPadded, General }
 
     private static Path ForwardPath(CommandRecorder recorder, in Push f)
     {
@@ -68,7 +68,9 @@ public static class Conv2dOp
         if (Conv2dPointwise.Fits(recorder, f)) return Path.Pointwise;
         if (Conv2dColumns.FitsWeightGradient(recorder, f)) return Path.Columns;
         if (Conv2dVec4.Suits(recorder) && Conv2dVec4.FitsWeightGradient(f)) return Path.Vec4;
-        return Conv2dWidened.Applies(recorder, f) && WeightGradientPath(recorder, Conv2dWidened.Widen(f)) != Path.General ? Path.Widened : Path.General;
+        if (Conv2dWidened.Applies(recorder, f) && WeightGradientPath(recorder, Conv2dWidened.Widen(f)) != Path.General) return Path.Widened;
+        return Conv2dChannelPadded.Applies(recorder, f) && Conv2dColumns.FitsWeightGradient(recorder, Conv2dChannelPadded.Pad(f))
+            ? Path.ChannelPadded : Path.General;
     }
 
     internal static void Forward(CommandRecorder recorder, in Push push, Tensor x, Tensor weight, Tensor? bias, Tensor y)
@@ -143,6 +145,7 @@ public static class Conv2dOp
             case Path.Columns: Conv2dColumns.WeightGradient(recorder, push, x, gradY, gradWeight, accumulate); break;
             case Path.Vec4: Conv2dVec4.WeightGradient(recorder, push, x, gradY, gradWeight, accumulate); break;
             case Path.Widened: Conv2dWidened.WeightGradient(recorder, push, x, gradY, gradWeight, accumulate); break;
+            case Path.ChannelPadded: Conv2dChannelPadded.WeightGradient(recorder, push, x, gradY, gradWeight, accumulate); break;
             default:
                 DirectWeightGradient(recorder, push, push.Channels / push.Groups * push.KernelH * push.KernelW, push.OutChannels / push.Groups, x, gradY,
                     gradWeight, accumulate);

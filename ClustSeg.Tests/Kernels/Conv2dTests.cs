@@ -103,9 +103,12 @@ public sealed class Conv2dTests(VulkanFixture fixture) : VulkanTest(fixture)
         // Groups keep it off the columns path, on conv2d_backward_weight_vec4.comp: one invocation would loop 16,400 rows x
         // 4 times; the wrapper splits it into row bands.
         ["vec4 weight gradient past lavapipe's loop limit"] = new Case(1, 2, 16400, 8, 8, 3, 3, Conv2dGeometry.Square(1, 1, 1, 2)),
-        // The stem's shape (3 channels, stride 2) with 260x260 outputs: one invocation of the scalar weight gradient would
-        // loop about 68,000 times; the wrapper splits it into row bands.
-        ["stem weight gradient past lavapipe's loop limit"] = new Case(1, 3, 520, 520, 8, 3, 3, Conv2dGeometry.Square(2, 1)),
+        // The stem's shape (3 channels, stride 2) with 261x261 outputs (an odd pixel count keeps it on the scalar kernel):
+        // one invocation of the scalar weight gradient would loop about 68,600 times; the wrapper splits it into row bands.
+        ["stem weight gradient past lavapipe's loop limit"] = new Case(1, 3, 522, 522, 8, 3, 3, Conv2dGeometry.Square(2, 1)),
+        // 27 weight columns per output channel: the weight gradient pads the input to 4 channels for the columns GEMM
+        // (Conv2dChannelPadded).
+        ["stem-shaped weight gradient, channels padded"] = new Case(2, 3, 20, 24, 8, 3, 3, Conv2dGeometry.Square(2, 1)),
     };
 
     public static TheoryData<string> Cases() => new(Named.Keys);
@@ -279,6 +282,25 @@ public sealed class Conv2dTests(VulkanFixture fixture) : VulkanTest(fixture)
         var kernels = recorder.Timings.Select(t => t.Kernel.Split('/')[0]).ToList();
         Assert.Contains("width_copy", kernels);
         Assert.DoesNotContain(kernels, k => k is "conv2d" or "conv2d_backward_weight");
+    }
+
+    [Fact]
+    public void TheStemsWeightGradientRunsOnTheColumnsPathThroughPaddedChannelsAndAccumulates()
+    {
+        var s = Named["stem-shaped weight gradient, channels padded"];
+        var x = Numerics.RoundToFloat(Numerics.Random(Count(s.ShapeX), 50));
+        var w = Numerics.RoundToFloat(Numerics.Random(Count(s.ShapeW), 51));
+        var gradY = Numerics.RoundToFloat(Numerics.Random(Count(s.ShapeY), 52));
+        var start = Numerics.RoundToFloat(Numerics.Random(w.Length, 53));
+        var dw = Device.Upload("dw", start, s.ShapeW);
+        using var recorder = Device.BeginRecording(profile: true);
+        recorder.Conv2dBackward(Device.Upload("x", x, s.ShapeX), Device.Upload("w", w, s.ShapeW), Device.Upload("gradY", gradY, s.ShapeY), null,
+            dw, null, s.G, accumulate: true);
+        recorder.Submit();
+        var kernels = recorder.Timings.Select(t => t.Kernel.Split('/')[0]).ToList();
+        Assert.Contains("conv2d_im2col", kernels);
+        Assert.DoesNotContain("conv2d_backward_weight", kernels);
+        Numerics.AssertClose(Device.Read(dw), Backward(s, x, w, gradY).GradW.Select((v, i) => v + start[i]).ToArray(), what: "dw");
     }
 
     [Fact]
