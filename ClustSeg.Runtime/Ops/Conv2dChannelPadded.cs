@@ -28,10 +28,11 @@ internal static class Conv2dChannelPadded
     {
         var wide = Pad(f);
         int channels = (int)f.Channels, wideChannels = (int)wide.Channels, taps = (int)(f.KernelH * f.KernelW), outChannels = (int)f.OutChannels;
-        var wideX = recorder.Device.Scratch.Allocate(x.Name + ".channels", DType.F32, x.Dim(0), wideChannels, x.Dim(2), x.Dim(3));
+        // Named after the gradient, so that profiles put the copies under the layer that owns it.
+        var wideX = recorder.Device.Scratch.Allocate(gradWeight.Name + ".input", DType.F32, x.Dim(0), wideChannels, x.Dim(2), x.Dim(3));
         recorder.Fill(wideX, 0f);
         recorder.CopyChannels(x, 0, wideX, 0, channels);
-        var wideGrad = recorder.Device.Scratch.Allocate(gradWeight.Name + ".channels", DType.F32, outChannels, wideChannels, (int)f.KernelH, (int)f.KernelW);
+        var wideGrad = recorder.Device.Scratch.Allocate(gradWeight.Name + ".padded", DType.F32, outChannels, wideChannels, (int)f.KernelH, (int)f.KernelW);
         Conv2dOp.WeightGradient(recorder, wide, wideX, gradY, wideGrad, accumulate: false);
         recorder.CopyChannels(wideGrad.Reshape(outChannels, wideChannels, taps), 0, gradWeight.Reshape(outChannels, channels, taps), 0, channels, accumulate);
     }

@@ -29,7 +29,7 @@ internal static class Conv2dWidened
     internal static void Forward(CommandRecorder recorder, in Conv2dOp.Push f, Tensor x, Tensor weight, Tensor? bias, Tensor y)
     {
         var wide = Widen(f);
-        var wideX = Pad(recorder, x, wide.Width);
+        var wideX = Pad(recorder, x, wide.Width, y.Name);
         var wideY = recorder.Device.Scratch.Allocate(y.Name + ".wide", DType.F32, y.Dim(0), y.Dim(1), y.Dim(2), (int)wide.OutWidth);
         Conv2dOp.Forward(recorder, wide, wideX, weight, bias, wideY);
         recorder.CopyWidth(wideY, y);
@@ -39,19 +39,21 @@ internal static class Conv2dWidened
     {
         var wide = Widen(f);
         var wideGradX = recorder.Device.Scratch.Allocate(gradX.Name + ".wide", DType.F32, gradX.Dim(0), gradX.Dim(1), gradX.Dim(2), (int)wide.Width);
-        Conv2dOp.InputGradient(recorder, wide, Pad(recorder, gradY, wide.OutWidth), weight, wideGradX, accumulate: false);
+        Conv2dOp.InputGradient(recorder, wide, Pad(recorder, gradY, wide.OutWidth, gradX.Name), weight, wideGradX, accumulate: false);
         recorder.CopyWidth(wideGradX, gradX, accumulate);
     }
 
     internal static void WeightGradient(CommandRecorder recorder, in Conv2dOp.Push f, Tensor x, Tensor gradY, Tensor gradWeight, bool accumulate)
     {
         var wide = Widen(f);
-        Conv2dOp.WeightGradient(recorder, wide, Pad(recorder, x, wide.Width), Pad(recorder, gradY, wide.OutWidth), gradWeight, accumulate);
+        Conv2dOp.WeightGradient(recorder, wide, Pad(recorder, x, wide.Width, gradWeight.Name), Pad(recorder, gradY, wide.OutWidth, gradWeight.Name),
+            gradWeight, accumulate);
     }
 
-    private static Tensor Pad(CommandRecorder recorder, Tensor t, uint width)
+    // The padded copy is named after the call's result (owner), so that profiles put the copy under the layer that owns it.
+    private static Tensor Pad(CommandRecorder recorder, Tensor t, uint width, string owner)
     {
-        var wide = recorder.Device.Scratch.Allocate(t.Name + ".wide", DType.F32, t.Dim(0), t.Dim(1), t.Dim(2), (int)width);
+        var wide = recorder.Device.Scratch.Allocate(owner + ".wide." + t.Name, DType.F32, t.Dim(0), t.Dim(1), t.Dim(2), (int)width);
         recorder.CopyWidth(t, wide);
         return wide;
     }
