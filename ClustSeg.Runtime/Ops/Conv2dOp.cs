@@ -172,7 +172,8 @@ public static class Conv2dOp
         Tensor gradWeight, bool accumulate)
     {
         var first = true;
-        foreach (var band in WeightGradientBands(recorder, push, bandRows => push.Batch * (bandRows * (push.OutWidth + 2) + 3) + 3))
+        long batch = push.Batch, width = push.OutWidth;
+        foreach (var band in WeightGradientBands(recorder, push, bandRows => batch * (bandRows * (width + 2) + 3) + 3))
         {
             var add = accumulate || !first;
             first = false;

@@ -56,7 +56,8 @@ internal static class Conv2dVec4
         // Its loops per invocation: the images, their output rows and each row's quads (the inner loops have constant bounds).
         var push = f;
         var firstBand = true;
-        foreach (var band in Conv2dOp.WeightGradientBands(recorder, f, bandRows => push.Batch * (bandRows * (push.OutWidth / 4 + 2) + 3) + 3))
+        long batch = f.Batch, quads = f.OutWidth / 4;
+        foreach (var band in Conv2dOp.WeightGradientBands(recorder, f, bandRows => batch * (bandRows * (quads + 2) + 3) + 3))
         {
             var add = accumulate || !firstBand;
             firstBand = false;

@@ -41,17 +41,23 @@ internal sealed class ConvColumnsCache
     }
 
     /// <summary>Forgets every entry whose input or columns overlap bytes [start, end) of block <paramref name="block"/>.</summary>
+    /// <remarks>Called for every written binding of every dispatch, so it allocates nothing.</remarks>
     public void Written(int block, ulong start, ulong end)
     {
         lock (_gate)
         {
-            if (_entries.Count == 0) return;
-            _entries.RemoveAll(e => Overlaps(e.Block, e.InputStart, e.InputEnd) ||
-                                    Overlaps(e.Columns.Block.Id, e.Columns.Offset, End(e.Columns)));
+            for (var i = _entries.Count - 1; i >= 0; i--)
+            {
+                var e = _entries[i];
+                if (Overlaps(e.Block, e.InputStart, e.InputEnd, block, start, end) ||
+                    Overlaps(e.Columns.Block.Id, e.Columns.Offset, End(e.Columns), block, start, end))
+                    _entries.RemoveAt(i);
+            }
         }
-
-        bool Overlaps(int b, ulong s, ulong e) => b == block && s < end && start < e;
     }
+
+    private static bool Overlaps(int block, ulong start, ulong end, int writtenBlock, ulong writtenStart, ulong writtenEnd) =>
+        block == writtenBlock && start < writtenEnd && writtenStart < end;
 
     private static ulong End(Tensor t) => t.Offset + Math.Max(t.ByteSize, 4);
 }

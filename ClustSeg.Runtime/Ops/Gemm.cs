@@ -123,7 +123,8 @@ internal static class Gemm
         if (CpuLoopBudget.Fits(recorder.Device, Iterations(g.ReduceCount))) return true;
         var chunk = (int)Math.Max(1, (CpuLoopBudget.Iterations - 2) / (steps + 1));
         var chunks = new List<Problem>();
-        for (var first = 0; g.Batches == 1 && chunk < g.ReduceCount && first < g.ReduceCount; first += chunk)
+        // Chunks of the reduction are consecutive batches of A and B only when there is one output batch.
+        for (var first = 0; g.Batches == 1 && first < g.ReduceCount; first += chunk)
         {
             var a = Window(g.A, first * g.BatchStrideA);
             var b = Window(g.B, first * g.BatchStrideB);
