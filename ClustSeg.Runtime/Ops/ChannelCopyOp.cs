@@ -14,7 +14,10 @@ public static class ChannelCopyOp
     private const uint GroupSize = 256;
 
     [StructLayout(LayoutKind.Sequential)]
-    private readonly record struct Push(uint Batch, uint Count, uint Hw, uint SrcChannels, uint SrcOffset, uint DstChannels, uint DstOffset);
+    private readonly record struct Push(uint Batch, uint Span, uint SourceStride, uint SourceStart, uint DestinationStride, uint DestinationStart);
+
+    /// <summary>The most images one dispatch covers along z; the shader loops over the rest.</summary>
+    private const uint MaxImagesPerDispatch = 65535;
 
     /// <summary>
     /// Records <c>destination[:, destinationOffset + c] = source[:, sourceOffset + c]</c> for c below
@@ -29,9 +32,13 @@ public static class ChannelCopyOp
             $"channels {sourceOffset}..{sourceOffset + count - 1} are outside '{source.Name}' [{source.ShapeText}].");
         ShapeCheck.That(destinationOffset >= 0 && destinationOffset + count <= destination.Dim(1), op,
             $"channels {destinationOffset}..{destinationOffset + count - 1} are outside '{destination.Name}' [{destination.ShapeText}].");
-        var kernel = recorder.Device.GetKernel(new KernelSpec("channel_copy", 2, 28, GroupSize, SpecConstant.Bool(accumulate)));
-        var push = new Push((uint)n, (uint)count, (uint)hw, (uint)source.Dim(1), (uint)sourceOffset, (uint)destination.Dim(1), (uint)destinationOffset);
-        recorder.Dispatch(kernel, Groups.For1D((long)n * count * hw, GroupSize), push,
+        var kernel = recorder.Device.GetKernel(new KernelSpec("channel_copy", 2, Marshal.SizeOf<Push>(), GroupSize, SpecConstant.Bool(accumulate)));
+        var span = (long)count * hw;
+        var push = new Push((uint)n, checked((uint)span), checked((uint)(source.Dim(1) * (long)hw)), checked((uint)(sourceOffset * (long)hw)),
+            checked((uint)(destination.Dim(1) * (long)hw)), checked((uint)(destinationOffset * (long)hw)));
+        // One invocation per destination vec4 that the span touches: its first vec4 may start up to 3 elements early.
+        var (x, y, _) = Groups.For1D((span + 3) / 4 + 1, GroupSize);
+        recorder.Dispatch(kernel, (x, y, (uint)Math.Min(n, MaxImagesPerDispatch)), push,
             Binding.Read(source), accumulate ? Binding.ReadWrite(destination) : Binding.Write(destination));
     }
 

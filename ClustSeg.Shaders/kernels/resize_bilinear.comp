@@ -1,11 +1,12 @@
 #version 450
 // Bilinear resize of NCHW planes (align_corners = false), up or down: one invocation per output pixel of a plane,
-// planes along z (see plane_grid.glsl).
+// planes along z (see plane_grid.glsl). The input is read through a texel buffer, which llvmpipe turns into one vector
+// gather per tap instead of a load loop over the SIMD lanes.
 #include "common.glsl"
 #include "bilinear.glsl"
 #include "plane_grid.glsl"
 
-layout(std430, binding = 0) readonly buffer X { float x[]; };
+layout(binding = 0) uniform samplerBuffer x; // read through texel_element (common.glsl)
 layout(std430, binding = 1) writeonly buffer Y { float y[]; };
 layout(push_constant) uniform Params {
     uint planes;      // N * C
@@ -26,8 +27,8 @@ void main() {
         uint base = plane * p.in_h * p.in_w;
         uint row0 = base + ty.first * p.in_w;
         uint row1 = base + ty.second * p.in_w;
-        float top = mix(x[row0 + tx.first], x[row0 + tx.second], tx.second_weight);
-        float bottom = mix(x[row1 + tx.first], x[row1 + tx.second], tx.second_weight);
+        float top = mix(texel_element(x, row0 + tx.first), texel_element(x, row0 + tx.second), tx.second_weight);
+        float bottom = mix(texel_element(x, row1 + tx.first), texel_element(x, row1 + tx.second), tx.second_weight);
         y[(plane * p.out_h + oy) * p.out_w + ox] = mix(top, bottom, ty.second_weight);
     }
 }

@@ -2,12 +2,12 @@
 // Backward of resize_bilinear.comp without atomics: one invocation per input pixel (planes along z) gathers dy from
 // every output position whose taps include it. Along each axis those outputs lie in a short window around
 // (src + 0.5) / scale - 0.5, widened by one on each side; the exact weight decides membership, using the same tap
-// rule as the forward.
+// rule as the forward. dy is read through a texel buffer (one vector gather on llvmpipe, see resize_bilinear.comp).
 #include "common.glsl"
 #include "bilinear.glsl"
 #include "plane_grid.glsl"
 
-layout(std430, binding = 0) readonly buffer Dy { float dy[]; };
+layout(binding = 0) uniform samplerBuffer dy; // read through texel_element (common.glsl)
 layout(std430, binding = 1) writeonly buffer Dx { float dx[]; };
 layout(push_constant) uniform Params {
     uint planes;
@@ -41,7 +41,7 @@ void main() {
             if (wy == 0.0) continue;
             float row_sum = 0.0;
             for (uint ox = cols.x; ox <= cols.y; ox++)
-                row_sum += bilinear_weight(ox, ix, p.scale_x, p.in_w) * dy[base + oy * p.out_w + ox];
+                row_sum += bilinear_weight(ox, ix, p.scale_x, p.in_w) * texel_element(dy, base + oy * p.out_w + ox);
             sum += wy * row_sum;
         }
         dx[(plane * p.in_h + iy) * p.in_w + ix] = sum;

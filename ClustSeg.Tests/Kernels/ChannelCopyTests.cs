@@ -103,6 +103,38 @@ public sealed class ChannelCopyTests(VulkanFixture fixture) : VulkanTest(fixture
         Numerics.AssertClose(Device.Read(accumulated), dx.Zip(previous, (d, q) => d + q).ToArray(), what: "slice backward, accumulated");
     }
 
+    [Theory]
+    [InlineData(3, 7, 333, 2, 5, 3, 1)]  // spans of several workgroups, odd strides: each image's span starts at another vec4 lane
+    [InlineData(2, 4, 1, 1, 5, 2, 0)]    // one pixel per channel: spans shorter than a vec4
+    public void CopyIntoTheMiddleOfADestinationLeavesTheRestUntouched(int n, int sourceChannels, int hw, int sourceOffset,
+        int destinationChannels, int count, int destinationOffset)
+    {
+        var x = Numerics.RoundToFloat(Numerics.Random(n * sourceChannels * hw, 4));
+        var prior = Numerics.RoundToFloat(Numerics.Random(n * destinationChannels * hw, 5));
+        var tx = Device.Upload("x", x, n, sourceChannels, hw);
+        var overwritten = Device.Upload("overwritten", prior, n, destinationChannels, hw);
+        var accumulated = Device.Upload("accumulated", prior, n, destinationChannels, hw);
+        using (var recorder = Device.BeginRecording())
+        {
+            recorder.CopyChannels(tx, sourceOffset, overwritten, destinationOffset, count);
+            recorder.CopyChannels(tx, sourceOffset, accumulated, destinationOffset, count, accumulate: true);
+            recorder.Submit();
+        }
+        var expectCopy = (double[])prior.Clone();
+        var expectSum = (double[])prior.Clone();
+        for (var b = 0; b < n; b++)
+        for (var c = 0; c < count; c++)
+        for (var p = 0; p < hw; p++)
+        {
+            var d = (b * destinationChannels + destinationOffset + c) * hw + p;
+            var v = x[(b * sourceChannels + sourceOffset + c) * hw + p];
+            expectCopy[d] = v;
+            expectSum[d] += v;
+        }
+        Numerics.AssertClose(Device.Read(overwritten), expectCopy, 0, "copy");
+        Numerics.AssertClose(Device.Read(accumulated), expectSum, what: "accumulate");
+    }
+
     [Fact]
     public void OutOfRangeChannelsAndMismatchedPlanesAreRejected()
     {
