@@ -50,8 +50,11 @@ public static class RCrossEmOp
             Binding.Write(assignment), Binding.Write(centres), Binding.Write(mass), Binding.Read(assignment),
         ];
         var headWidth = channels / heads;
-        recorder.Dispatch(Kernel(recorder, "rcross_em", 7, 0, headWidth), PerHead(pixels, batch, heads), push, bindings);
-        recorder.Dispatch(Kernel(recorder, "rcross_em", 7, 1, headWidth), PerHead(clusters, batch, heads), push, bindings);
+        var perLane = PixelsPerLane(recorder, pixels, headWidth);
+        recorder.Dispatch(Kernel(recorder, "rcross_em", 7, 0, headWidth, perLane), PerHead(pixels / perLane, batch, heads), push, bindings);
+        var clustersPerLane = ClustersPerLane(recorder);
+        recorder.Dispatch(Kernel(recorder, "rcross_em", 7, 1, headWidth, 1, clustersPerLane),
+            PerHead((clusters + clustersPerLane - 1) / clustersPerLane, batch, heads), push, bindings);
     }
 
     /// <summary>
@@ -86,9 +89,12 @@ public static class RCrossEmOp
             Binding.Write(queriesGrad), Binding.Write(keysGrad), Binding.Write(valuesGrad), Binding.Read(centreDot), Binding.Read(scoresGrad),
         ];
         var headWidth = channels / heads;
+        var perLane = PixelsPerLane(recorder, pixels, headWidth);
         recorder.Dispatch(Kernel(recorder, "rcross_em_backward", 14, 0, headWidth), Groups.For1D((long)batch * heads * clusters, GroupSize), push, bindings);
-        recorder.Dispatch(Kernel(recorder, "rcross_em_backward", 14, 1, headWidth), PerHead(pixels, batch, heads), push, bindings);
-        recorder.Dispatch(Kernel(recorder, "rcross_em_backward", 14, 2, headWidth), PerHead(clusters, batch, heads), push, bindings);
+        recorder.Dispatch(Kernel(recorder, "rcross_em_backward", 14, 1, headWidth, perLane), PerHead(pixels / perLane, batch, heads), push, bindings);
+        var clustersPerLane = ClustersPerLane(recorder);
+        recorder.Dispatch(Kernel(recorder, "rcross_em_backward", 14, 2, headWidth, 1, clustersPerLane),
+            PerHead((clusters + clustersPerLane - 1) / clustersPerLane, batch, heads), push, bindings);
     }
 
     private static (int Batch, int Clusters, int Pixels, int Channels) CheckInputs(Tensor queries, Tensor keys, Tensor values, int heads)
@@ -112,6 +118,18 @@ public static class RCrossEmOp
     private static (uint X, uint Y, uint Z) PerHead(int items, int batch, int heads) =>
         (Groups.CeilDiv(Math.Max(items, 1), GroupSize), (uint)(batch * heads), 1);
 
-    private static Kernel Kernel(CommandRecorder recorder, string shader, int buffers, uint stage, int headWidth) =>
-        recorder.Device.GetKernel(new KernelSpec(shader, buffers, Marshal.SizeOf<Push>(), GroupSize, stage, (uint)headWidth));
+    // Pixels per invocation of the per-pixel stages: on CPU devices 8 or 4, where it saves loads and stores
+    // (rcross_em.comp), when the pixels' assignments are whole aligned texels and their slices whole texels; else 1.
+    // 8 measured about 7% less RCross time than 4 in the 256x256 training step (BENCHMARKS.md, seventh session).
+    private static int PixelsPerLane(CommandRecorder recorder, int pixels, int headWidth) =>
+        recorder.Device.Info.Kind != Vulkan.DeviceKind.Cpu || headWidth % 4 != 0 ? 1 : pixels % 8 == 0 ? 8 : pixels % 4 == 0 ? 4 : 1;
+
+    // Clusters per invocation of the per-cluster stages (M-step, query gradient): 4 on CPU devices, so that each
+    // pixel's slice is fetched once for 4 clusters; GPUs keep one cluster per thread for parallelism.
+    private static int ClustersPerLane(CommandRecorder recorder) => recorder.Device.Info.Kind == Vulkan.DeviceKind.Cpu ? 4 : 1;
+
+    private static Kernel Kernel(CommandRecorder recorder, string shader, int buffers, uint stage, int headWidth, int pixelsPerLane = 1,
+        int clustersPerLane = 1) =>
+        recorder.Device.GetKernel(new KernelSpec(shader, buffers, Marshal.SizeOf<Push>(), GroupSize, stage, (uint)headWidth,
+            (uint)pixelsPerLane, (uint)clustersPerLane));
 }

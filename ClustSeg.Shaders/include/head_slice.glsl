@@ -46,16 +46,34 @@
         for (uint j_ = 0; j_ < HEAD_WIDTH; j_++) regs[j_] += (weight) * texel_element(buf, (base) + j_); \
     }
 
-// Calls BODY(a, n) for the n-th element of the row [row, row + count) of a texel buffer, four at a time from whole
-// texels when `aligned` (row and count multiples of 4), else one element at a time.
-#define ROW_WALK(buf, row, count, aligned, BODY)                                                         \
-    if (aligned) {                                                                                       \
-        for (uint n4_ = 0; n4_ < (count); n4_ += 4) {                                                    \
-            const vec4 r_ = texelFetch(buf, int(((row) + n4_) / 4));                                     \
-            BODY(r_.x, n4_) BODY(r_.y, n4_ + 1) BODY(r_.z, n4_ + 2) BODY(r_.w, n4_ + 3)                   \
-        }                                                                                                \
-    } else {                                                                                             \
-        for (uint n_ = 0; n_ < (count); n_++) { BODY(texel_element(buf, (row) + n_), n_) }               \
+// For the CLUSTERS rows of one invocation, rowBase[c] .. rowBase[c] + count - 1 of the texel buffer `rowsBuf`:
+// acc[c][j] += sum_n rowsBuf[rowBase[c] + n] * buf[base + n * stride + j] and sums[c] += sum_n rowsBuf[rowBase[c] + n].
+// Each head slice of `buf` is fetched once for all the rows (the invocation's clusters), and the rows a texel at a time
+// when `aligned` (every rowBase and count multiples of 4). The including shader declares CLUSTERS.
+#define ROWS_TIMES_SLICES(acc, sums, rowsBuf, rowBase, count, aligned, buf, base, stride)                     \
+    if (aligned) {                                                                                           \
+        for (uint n4_ = 0; n4_ < (count); n4_ += 4) {                                                        \
+            vec4 r_[CLUSTERS];                                                                               \
+            [[unroll]] for (uint c_ = 0; c_ < CLUSTERS; c_++) r_[c_] = texelFetch(rowsBuf, int((rowBase[c_] + n4_) / 4)); \
+            [[unroll]] for (uint q_ = 0; q_ < 4; q_++) {                                                     \
+                float s_[HEAD_WIDTH];                                                                        \
+                HEAD_LOAD(s_, buf, (base) + (n4_ + q_) * (stride))                                           \
+                [[unroll]] for (uint c_ = 0; c_ < CLUSTERS; c_++) {                                          \
+                    sums[c_] += r_[c_][q_];                                                                  \
+                    for (uint j2_ = 0; j2_ < HEAD_WIDTH; j2_++) acc[c_][j2_] += r_[c_][q_] * s_[j2_];        \
+                }                                                                                            \
+            }                                                                                                \
+        }                                                                                                    \
+    } else {                                                                                                 \
+        for (uint n_ = 0; n_ < (count); n_++) {                                                              \
+            float s_[HEAD_WIDTH];                                                                            \
+            HEAD_LOAD(s_, buf, (base) + n_ * (stride))                                                       \
+            [[unroll]] for (uint c_ = 0; c_ < CLUSTERS; c_++) {                                              \
+                const float a_ = texel_element(rowsBuf, rowBase[c_] + n_);                                   \
+                sums[c_] += a_;                                                                              \
+                for (uint j2_ = 0; j2_ < HEAD_WIDTH; j2_++) acc[c_][j2_] += a_ * s_[j2_];                    \
+            }                                                                                                \
+        }                                                                                                    \
     }
 
 #endif

@@ -12,16 +12,24 @@
 // Inputs are uniform texel buffers (texel_element in common.glsl explains why). Layouts: queries and centres
 // [B, K, D], keys and values [B, N, D], assignment [B, H, K, N], mass [B, H, K]; head h owns channels
 // h*D/H .. (h+1)*D/H - 1; HEAD_WIDTH = D/H.
+// With PIXELS = 4 (CPU devices, N and HEAD_WIDTH multiples of 4) an E-step invocation takes 4 consecutive pixels:
+// each cluster's query slice is then fetched once for 4 pixels and its 4 probabilities go out in one vec4 store.
+// On llvmpipe the loads and stores, not the FMAs, are the cost, and a lane per pixel paid them 4 times. Likewise an
+// M-step invocation takes CLUSTERS = 4 clusters there, so each pixel's value slice is fetched once for 4 of them.
+#extension GL_EXT_control_flow_attributes : require
 #include "common.glsl"
 layout(local_size_x_id = 0) in;
 layout(constant_id = 1) const uint STAGE = 0;
 layout(constant_id = 2) const uint HEAD_WIDTH = 16;
+layout(constant_id = 3) const uint PIXELS = 1;   // pixels per E-step invocation
+layout(constant_id = 4) const uint CLUSTERS = 1; // clusters per M-step invocation
 #include "head_slice.glsl"
 
 layout(binding = 0) uniform samplerBuffer queries;
 layout(binding = 1) uniform samplerBuffer keys;
 layout(binding = 2) uniform samplerBuffer values;
 layout(std430, binding = 3) writeonly buffer Assignment { float assignment[]; };
+layout(std430, binding = 3) writeonly buffer Assignment4 { vec4 assignment4[]; };
 layout(std430, binding = 4) writeonly buffer Centres { float centres[]; };
 layout(std430, binding = 5) writeonly buffer Mass { float mass[]; };
 layout(binding = 6) uniform samplerBuffer assignmentIn;
@@ -31,48 +39,75 @@ layout(push_constant) uniform Params {
 
 const float MASS_EPSILON = 1e-6;
 
-float logit(uint b, uint h, uint k, float key[HEAD_WIDTH]) {
-    const uint queryBase = (b * p.clusters + k) * p.channels + h * HEAD_WIDTH;
-    float dot = 0.0;
-    HEAD_DOT(dot, key, queries, queryBase)
-    return dot * p.scale;
-}
-
-void assign(uint b, uint h, uint n) {
-    if (n >= p.pixels) return;
-    float key[HEAD_WIDTH];
-    HEAD_LOAD(key, keys, (b * p.pixels + n) * p.channels + h * HEAD_WIDTH)
-    float largest = -1.0 / 0.0, total = 0.0;
-    for (uint k = 0; k < p.clusters; k++) {
-        const float l = logit(b, h, k, key);
-        const float next = max(largest, l);
-        total = total * exp(largest - next) + exp(l - next);
-        largest = next;
+// logits[e] = scale * Qh[k] . Kh[n0 + e] for the invocation's pixels.
+void logits(uint b, uint h, uint k, float key[PIXELS][HEAD_WIDTH], out float result[PIXELS]) {
+    float query[HEAD_WIDTH];
+    HEAD_LOAD(query, queries, (b * p.clusters + k) * p.channels + h * HEAD_WIDTH)
+    [[unroll]] for (uint e = 0; e < PIXELS; e++) {
+        float dot = 0.0;
+        for (uint j = 0; j < HEAD_WIDTH; j++) dot += query[j] * key[e][j];
+        result[e] = dot * p.scale;
     }
-    const float inverse = 1.0 / total;
-    const uint outBase = (b * p.heads + h) * p.clusters * p.pixels + n;
-    for (uint k = 0; k < p.clusters; k++) assignment[outBase + k * p.pixels] = exp(logit(b, h, k, key) - largest) * inverse;
 }
 
-void weightedMean(uint b, uint h, uint k) {
-    if (k >= p.clusters) return;
-    float weighted[HEAD_WIDTH];
-    for (uint j = 0; j < HEAD_WIDTH; j++) weighted[j] = 0.0;
-    float total = 0.0;
-    const uint rowBase = ((b * p.heads + h) * p.clusters + k) * p.pixels;
-    const uint valueBase = b * p.pixels * p.channels + h * HEAD_WIDTH;
-#define ACCUMULATE(a, n) { HEAD_AXPY(weighted, a, values, valueBase + (n) * p.channels) total += a; }
-    ROW_WALK(assignmentIn, rowBase, p.pixels, p.pixels % 4 == 0, ACCUMULATE)
-#undef ACCUMULATE
-    const uint centreBase = (b * p.clusters + k) * p.channels + h * HEAD_WIDTH;
-    for (uint j = 0; j < HEAD_WIDTH; j++) centres[centreBase + j] = weighted[j] / (total + MASS_EPSILON);
-    mass[(b * p.heads + h) * p.clusters + k] = total;
+void assign(uint b, uint h, uint n0) {
+    if (n0 >= p.pixels) return;
+    float key[PIXELS][HEAD_WIDTH];
+    float largest[PIXELS], total[PIXELS], l[PIXELS];
+    [[unroll]] for (uint e = 0; e < PIXELS; e++) {
+        HEAD_LOAD(key[e], keys, (b * p.pixels + n0 + e) * p.channels + h * HEAD_WIDTH)
+        largest[e] = -1.0 / 0.0;
+        total[e] = 0.0;
+    }
+    for (uint k = 0; k < p.clusters; k++) {
+        logits(b, h, k, key, l);
+        [[unroll]] for (uint e = 0; e < PIXELS; e++) {
+            const float next = max(largest[e], l[e]);
+            total[e] = total[e] * exp(largest[e] - next) + exp(l[e] - next);
+            largest[e] = next;
+        }
+    }
+    float inverse[PIXELS];
+    [[unroll]] for (uint e = 0; e < PIXELS; e++) inverse[e] = 1.0 / total[e];
+    const uint outBase = (b * p.heads + h) * p.clusters * p.pixels + n0;
+    for (uint k = 0; k < p.clusters; k++) {
+        logits(b, h, k, key, l);
+        float a[PIXELS];
+        [[unroll]] for (uint e = 0; e < PIXELS; e++) a[e] = exp(l[e] - largest[e]) * inverse[e];
+        if (PIXELS % 4 == 0) {
+            [[unroll]] for (uint e = 0; e < PIXELS; e += 4)
+                assignment4[(outBase + k * p.pixels + e) / 4] = vec4(a[e], a[e + 1], a[e + 2], a[e + 3]);
+        } else {
+            assignment[outBase + k * p.pixels] = a[0];
+        }
+    }
+}
+
+void weightedMean(uint b, uint h, uint k0) {
+    if (k0 >= p.clusters) return;
+    float weighted[CLUSTERS][HEAD_WIDTH], total[CLUSTERS];
+    uint rowBase[CLUSTERS];
+    [[unroll]] for (uint c = 0; c < CLUSTERS; c++) {
+        for (uint j = 0; j < HEAD_WIDTH; j++) weighted[c][j] = 0.0;
+        total[c] = 0.0;
+        // Clusters past the last one (K not a multiple of CLUSTERS) re-read its row and are not stored.
+        rowBase[c] = ((b * p.heads + h) * p.clusters + min(k0 + c, p.clusters - 1)) * p.pixels;
+    }
+    ROWS_TIMES_SLICES(weighted, total, assignmentIn, rowBase, p.pixels, p.pixels % 4 == 0, values,
+        b * p.pixels * p.channels + h * HEAD_WIDTH, p.channels)
+    [[unroll]] for (uint c = 0; c < CLUSTERS; c++) {
+        const uint k = k0 + c;
+        if (k >= p.clusters) break;
+        const uint centreBase = (b * p.clusters + k) * p.channels + h * HEAD_WIDTH;
+        for (uint j = 0; j < HEAD_WIDTH; j++) centres[centreBase + j] = weighted[c][j] / (total[c] + MASS_EPSILON);
+        mass[(b * p.heads + h) * p.clusters + k] = total[c];
+    }
 }
 
 void main() {
     const uint b = gl_WorkGroupID.y / p.heads;
     const uint h = gl_WorkGroupID.y % p.heads;
     const uint x = gl_GlobalInvocationID.x;
-    if (STAGE == 0) assign(b, h, x);
-    else weightedMean(b, h, x);
+    if (STAGE == 0) assign(b, h, PIXELS * x);
+    else weightedMean(b, h, CLUSTERS * x);
 }

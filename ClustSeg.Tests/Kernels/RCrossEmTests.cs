@@ -114,6 +114,9 @@ public sealed class RCrossEmTests(VulkanFixture fixture) : VulkanTest(fixture)
     [InlineData(5, 37, 12, 3)]
     [InlineData(67, 131, 32, 2)]
     [InlineData(7, 29, 10, 2)] // head width 5: the scalar slice loops (4 and 16 read vec4)
+    [InlineData(67, 132, 32, 2)] // pixels a multiple of 4, not 8: on CPU devices 4 pixels per invocation
+    [InlineData(5, 36, 12, 3)]
+    [InlineData(9, 40, 16, 2)]   // pixels a multiple of 8: 8 per invocation
     public void ForwardMatchesReference(int clusters, int pixels, int channels, int heads)
     {
         var (q, k, v) = Inputs(Batch, clusters, pixels, channels, 11);
@@ -162,6 +165,9 @@ public sealed class RCrossEmTests(VulkanFixture fixture) : VulkanTest(fixture)
     [InlineData(5, 37, 12, 3)]
     [InlineData(67, 131, 32, 2)]
     [InlineData(7, 29, 10, 2)] // head width 5: the scalar slice loops (4 and 16 read vec4)
+    [InlineData(67, 132, 32, 2)] // pixels a multiple of 4, not 8: on CPU devices 4 pixels per invocation
+    [InlineData(5, 36, 12, 3)]
+    [InlineData(9, 40, 16, 2)]   // pixels a multiple of 8: 8 per invocation
     public void BackwardMatchesReference(int clusters, int pixels, int channels, int heads)
     {
         var (q, k, v) = Inputs(Batch, clusters, pixels, channels, 21);
