@@ -4,6 +4,7 @@ using ClustSeg.Runtime.Nn;
 using ClustSeg.Runtime.Ops;
 using ClustSeg.Runtime.Recording;
 using ClustSeg.Runtime.Tensors;
+using ClustSeg.Runtime.Training;
 using ClustSeg.Runtime.Vulkan;
 
 namespace ClustSeg.Cli.Bench;
@@ -51,16 +52,18 @@ internal static class ModelBench
     public static ModelBenchResult Run(GpuDevice device, ClustSegModel model, ModelBenchSettings settings)
     {
         model.Initialize(device, seed: 0);
-        var moments = settings.Train ? AllocateMoments(device, model) : null;
+        // The optimizer the training loop uses, clipping by the global gradient norm included, so that the timed step is
+        // the one `train` runs.
+        var optimizer = settings.Train ? new AdamWOptimizer(device, model.Module, new AdamWSettings(LearningRate: 1e-4), maxGradientNorm: 1) : null;
         var forward = Time(device, settings, "forward", (context, image) =>
         {
             model.Forward(context, image);
             return new RecordedStep([], []);
         }, training: false);
         StepTiming? train = null;
-        if (moments is not null)
+        if (optimizer is not null)
         {
-            train = Time(device, settings, "training step (forward + backward + AdamW)", (context, image) => RecordTrainingStep(context, model, image, moments),
+            train = Time(device, settings, "training step (forward + backward + clipping + AdamW)", (context, image) => RecordTrainingStep(context, model, image, optimizer),
                 training: true);
         }
         var paths = model.Module.Modules().Select(m => m.Path).Where(p => p.Length > 0).ToArray();
@@ -125,11 +128,11 @@ internal static class ModelBench
     private static Tensor Image(GpuDevice device, ModelBenchSettings s) => device.Scratch.Allocate("image", DType.F32, s.Batch, 3, s.Size, s.Size);
 
     /// <summary>
-    /// Zero gradients, forward, backward from seeded gradients of every layer's class and mask logits, AdamW on every
-    /// parameter.
+    /// Zero gradients, forward, backward from seeded gradients of every layer's class and mask logits, then the
+    /// optimizer's update (global gradient norm, clipping and AdamW on every parameter).
     /// </summary>
     private static RecordedStep RecordTrainingStep(ModuleContext context, ClustSegModel model, Tensor image,
-        IReadOnlyList<(Parameter Parameter, Tensor First, Tensor Second)> moments)
+        AdamWOptimizer optimizer)
     {
         var seeds = new List<Tensor>();
         var recorder = context.Recorder;
@@ -154,9 +157,7 @@ internal static class ModelBench
             model.Backward(c, dClass, dMask);
         });
         var updateStart = recorder.CommandCount;
-        var adamw = new AdamWSettings(LearningRate: 1e-4);
-        foreach (var (parameter, first, second) in moments)
-            recorder.AdamW(parameter.Value, parameter.Grad, first, second, step: 1, adamw, parameter.WeightDecay);
+        optimizer.RecordUpdate(recorder, step: 1, learningRate: 1e-4);
         return new RecordedStep(seeds, [forwardStart, backwardStart, updateStart]);
     }
 
@@ -170,22 +171,6 @@ internal static class ModelBench
             return index < boundaries[1] ? ForwardPhase : BackwardPhase;
         }
         return timings.Select((t, i) => (PhaseOf(i), t)).ToList();
-    }
-
-    private static List<(Parameter, Tensor, Tensor)> AllocateMoments(GpuDevice device, ClustSegModel model)
-    {
-        var moments = new List<(Parameter, Tensor, Tensor)>();
-        foreach (var parameter in model.Module.Parameters())
-        {
-            var shape = parameter.Shape.ToArray();
-            var first = device.Persistent.Allocate(parameter.Path + ".exp_avg", DType.F32, shape);
-            var second = device.Persistent.Allocate(parameter.Path + ".exp_avg_sq", DType.F32, shape);
-            var zeros = new float[parameter.ElementCount];
-            device.Upload<float>(first, zeros);
-            device.Upload<float>(second, zeros);
-            moments.Add((parameter, first, second));
-        }
-        return moments;
     }
 
     private static float[] RandomValues(long count, int seed)

@@ -41,7 +41,7 @@ internal static class ModelBenchCommand
 
     private static readonly Option<bool> Train = new("--train")
     {
-        Description = "Also time a training step: forward, backward from a seeded output gradient, and an AdamW update of every parameter.",
+        Description = "Also time a training step as `train` runs it: forward, backward from a seeded output gradient, clipping by the global gradient norm and an AdamW update of every parameter.",
     };
 
     private static readonly Option<bool> Profile = new("--profile")

@@ -6,6 +6,7 @@ namespace ClustSeg.Cli.Bench;
 internal static class ModelBenchReport
 {
     private const string Other = "(unattributed)";
+    private const string OptimizerRow = "optimizer";
 
     public static void Write(TextWriter output, ModelBenchResult result, int batch, int depth)
     {
@@ -30,7 +31,8 @@ internal static class ModelBenchReport
     private static void WriteProfile(TextWriter output, IReadOnlyList<(string Phase, DispatchTiming Timing)> profile, IReadOnlyList<string> modulePaths,
         int depth, string what)
     {
-        var layers = new LayerResolver(modulePaths, depth);
+        // The optimizer's own tensors (the global gradient norm and its partial sums) get a row of their own.
+        var layers = new LayerResolver([.. modulePaths, OptimizerRow], depth);
         var rows = profile
             .GroupBy(p => layers.Resolve(p.Timing.Output))
             .Select(g => (Layer: g.Key, Count: g.Count(),

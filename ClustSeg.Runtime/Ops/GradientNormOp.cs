@@ -7,7 +7,8 @@ namespace ClustSeg.Runtime.Ops;
 
 /// <summary>
 /// Host wrapper of gradient_norm.comp (forward only): the L2 norm of all given tensors taken together, by partial
-/// sums of squares per workgroup and one final workgroup (no atomics, so the result is deterministic).
+/// sums of squares per workgroup and one final workgroup (no atomics, so the result is deterministic). Workgroups are
+/// one subgroup wide on CPU devices (summed with subgroupAdd) and <see cref="ReduceGroup"/> lanes on GPUs.
 /// </summary>
 public static class GradientNormOp
 {
@@ -34,12 +35,18 @@ public static class GradientNormOp
         ShapeCheck.Exactly(Op, "norm", norm, 1);
         ShapeCheck.That(gradients.Count > 0, Op, "at least one gradient tensor is needed.");
         foreach (var g in gradients) ShapeCheck.DType(Op, "gradients", g, DType.F32);
-        var largest = gradients.Max(g => g.ElementCount);
-        var groupsPerTensor = Math.Min(MaxGroupsPerTensor, Groups.CeilDiv(Math.Max(largest, 1), ReduceGroup));
+        var device = recorder.Device;
+        var subgroupWide = device.Info.Kind == Vulkan.DeviceKind.Cpu;
+        var width = subgroupWide ? Gemm.LanesFor(device.Info) : ReduceGroup;
+        var largestTexels = (gradients.Max(g => g.ElementCount) + 3) / 4;
+        var groupsPerTensor = Math.Min(MaxGroupsPerTensor, Groups.CeilDiv(Math.Max(largestTexels, 1), width));
+        CpuLoopBudget.Check(device, Op, (largestTexels + groupsPerTensor * width - 1) / (groupsPerTensor * width),
+            $"a gradient of {largestTexels * 4:N0} elements read by {groupsPerTensor} workgroups of {width} lanes");
         var chunks = (gradients.Count + TensorsPerDispatch - 1) / TensorsPerDispatch;
         var partialCount = (uint)(chunks * TensorsPerDispatch) * groupsPerTensor;
-        var partials = recorder.Device.Scratch.Allocate("gradient_norm.partials", DType.F32, (int)partialCount);
-        var chunkKernel = Kernel(recorder, 0);
+        // Named after the norm, so that profiles attribute the partial sums to whoever owns it (the optimizer).
+        var partials = recorder.Device.Scratch.Allocate(norm.Name + ".partials", DType.F32, (int)partialCount);
+        var chunkKernel = Kernel(recorder, 0, width, subgroupWide);
         var bindings = new Binding[TensorsPerDispatch + 2];
         for (var chunk = 0; chunk < chunks; chunk++)
         {
@@ -60,9 +67,11 @@ public static class GradientNormOp
         for (var slot = 0; slot < TensorsPerDispatch; slot++) bindings[slot] = Binding.Read(gradients[0]);
         bindings[TensorsPerDispatch] = Binding.Read(partials);
         bindings[TensorsPerDispatch + 1] = Binding.Write(norm);
-        recorder.Dispatch(Kernel(recorder, 1), (1, 1, 1), finalPush, bindings);
+        CpuLoopBudget.Check(device, Op, (partialCount + width - 1) / width, $"{partialCount:N0} partial sums added by {width} lanes");
+        recorder.Dispatch(Kernel(recorder, 1, width, subgroupWide), (1, 1, 1), finalPush, bindings);
     }
 
-    private static Kernel Kernel(CommandRecorder recorder, uint stage) =>
-        recorder.Device.GetKernel(new KernelSpec("gradient_norm", TensorsPerDispatch + 2, Marshal.SizeOf<Push>(), stage));
+    private static Kernel Kernel(CommandRecorder recorder, uint stage, uint width, bool subgroupWide) =>
+        recorder.Device.GetKernel(new KernelSpec("gradient_norm", TensorsPerDispatch + 2, Marshal.SizeOf<Push>(), stage, width,
+            SpecConstant.Bool(subgroupWide)));
 }

@@ -56,18 +56,22 @@ public sealed class AdamWOptimizer
     /// <summary>The global gradient norm before clipping, as of the last submitted step ([1] on the device).</summary>
     public Tensor GradientNorm => _norm;
 
-    /// <summary>Records clipping and the update for 1-based <paramref name="step"/> with <paramref name="learningRate"/>.</summary>
+    /// <summary>
+    /// Records the global gradient norm and the update for 1-based <paramref name="step"/> with
+    /// <paramref name="learningRate"/>; the update uses each gradient clipped to <see cref="MaxGradientNorm"/> and leaves
+    /// <see cref="Parameter.Grad"/> as backward wrote it.
+    /// </summary>
     public void RecordUpdate(CommandRecorder recorder, int step, double learningRate)
     {
         ArgumentNullException.ThrowIfNull(recorder);
         var gradients = _parameters.Select(p => p.Grad).ToList();
         recorder.GlobalGradientNorm(gradients, _norm);
-        foreach (var gradient in gradients) recorder.ClipGradientsByNorm(gradient, _norm, MaxGradientNorm);
         var settings = Settings with { LearningRate = learningRate };
         for (var i = 0; i < _parameters.Count; i++)
         {
+            // The update clips the gradient by the global norm as it reads it (no separate pass over the gradients).
             var p = _parameters[i];
-            recorder.AdamW(p.Value, p.Grad, _first[i], _second[i], step, settings, decay: p.WeightDecay);
+            recorder.AdamW(p.Value, p.Grad, _first[i], _second[i], step, settings, decay: p.WeightDecay, clipNorm: _norm, maxNorm: MaxGradientNorm);
         }
     }
 

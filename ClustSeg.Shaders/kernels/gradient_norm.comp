@@ -3,53 +3,72 @@
 //   STAGE 0: one dispatch per chunk of up to 8 tensors (bindings 0..7); workgroup (g, slot) strides over tensor
 //            `slot` and writes its sum of squares to partials[firstPartial + slot * groupsPerTensor + g].
 //   STAGE 1: one workgroup sums all partials and writes sqrt into norm[0].
+// Tensors are read as vec4 texels, the branch on the slot is taken once per workgroup rather than per load, and on CPU
+// devices a workgroup is one subgroup that sums with subgroupAdd: llvmpipe runs storage loads lane by lane and a
+// barrier as a switch between coroutines, and the 256-lane shared-memory version took 170 ms of a 480 ms training
+// step on clustseg-tiny (BENCHMARKS.md, seventh session).
+#extension GL_KHR_shader_subgroup_arithmetic : require
 #include "common.glsl"
 #include "workgroup_sum.glsl"
-layout(local_size_x = REDUCE_GROUP) in;
+layout(local_size_x_id = 1) in;
 layout(constant_id = 0) const uint STAGE = 0;
+// True when the workgroup is exactly one subgroup (the host's choice on CPU devices); else it has REDUCE_GROUP lanes.
+layout(constant_id = 2) const bool SUBGROUP_SUM = false;
 
-layout(std430, binding = 0) readonly buffer T0 { float t0[]; };
-layout(std430, binding = 1) readonly buffer T1 { float t1[]; };
-layout(std430, binding = 2) readonly buffer T2 { float t2[]; };
-layout(std430, binding = 3) readonly buffer T3 { float t3[]; };
-layout(std430, binding = 4) readonly buffer T4 { float t4[]; };
-layout(std430, binding = 5) readonly buffer T5 { float t5[]; };
-layout(std430, binding = 6) readonly buffer T6 { float t6[]; };
-layout(std430, binding = 7) readonly buffer T7 { float t7[]; };
+layout(binding = 0) uniform samplerBuffer t0;
+layout(binding = 1) uniform samplerBuffer t1;
+layout(binding = 2) uniform samplerBuffer t2;
+layout(binding = 3) uniform samplerBuffer t3;
+layout(binding = 4) uniform samplerBuffer t4;
+layout(binding = 5) uniform samplerBuffer t5;
+layout(binding = 6) uniform samplerBuffer t6;
+layout(binding = 7) uniform samplerBuffer t7;
 layout(std430, binding = 8) buffer Partials { float partials[]; };
 layout(std430, binding = 9) writeonly buffer Norm { float norm[]; };
 layout(push_constant) uniform Push {
     uint counts[8]; uint firstPartial; uint groupsPerTensor; uint partialCount;
 } p;
 
-float load(uint slot, uint i) {
-    switch (slot) {
-        case 0: return t0[i];
-        case 1: return t1[i];
-        case 2: return t2[i];
-        case 3: return t3[i];
-        case 4: return t4[i];
-        case 5: return t5[i];
-        case 6: return t6[i];
-        default: return t7[i];
+// This invocation's share of the sum of squares of the `count` elements of `t`. The texel view is rounded up to whole
+// texels, so the last texel's elements past `count` are masked out.
+float sumSquares(samplerBuffer t, uint count) {
+    const uint texels = (count + 3) / 4;
+    const uint stride = p.groupsPerTensor * gl_WorkGroupSize.x;
+    float mine = 0.0;
+    for (uint i = gl_WorkGroupID.x * gl_WorkGroupSize.x + gl_LocalInvocationIndex; i < texels; i += stride) {
+        vec4 v = texelFetch(t, int(i));
+        if (4 * i + 4 > count) v *= vec4(lessThan(uvec4(4 * i) + uvec4(0, 1, 2, 3), uvec4(count)));
+        mine += dot(v, v);
     }
+    return mine;
+}
+
+float groupTotal(float mine) {
+    if (SUBGROUP_SUM) return subgroupAdd(mine);
+    return workgroupSum(vec4(mine, 0.0, 0.0, 0.0)).x;
 }
 
 void main() {
     if (STAGE == 0) {
-        uint slot = gl_WorkGroupID.y;
-        uint count = p.counts[slot];
+        const uint slot = gl_WorkGroupID.y;
+        const uint count = p.counts[slot];
         float mine = 0.0;
-        for (uint i = gl_WorkGroupID.x * REDUCE_GROUP + gl_LocalInvocationIndex; i < count; i += p.groupsPerTensor * REDUCE_GROUP) {
-            float value = load(slot, i);
-            mine += value * value;
+        switch (slot) {
+            case 0: mine = sumSquares(t0, count); break;
+            case 1: mine = sumSquares(t1, count); break;
+            case 2: mine = sumSquares(t2, count); break;
+            case 3: mine = sumSquares(t3, count); break;
+            case 4: mine = sumSquares(t4, count); break;
+            case 5: mine = sumSquares(t5, count); break;
+            case 6: mine = sumSquares(t6, count); break;
+            default: mine = sumSquares(t7, count); break;
         }
-        vec4 sum = workgroupSum(vec4(mine, 0.0, 0.0, 0.0));
-        if (gl_LocalInvocationIndex == 0) partials[p.firstPartial + slot * p.groupsPerTensor + gl_WorkGroupID.x] = sum.x;
+        const float total = groupTotal(mine);
+        if (gl_LocalInvocationIndex == 0) partials[p.firstPartial + slot * p.groupsPerTensor + gl_WorkGroupID.x] = total;
     } else {
         float mine = 0.0;
-        for (uint i = gl_LocalInvocationIndex; i < p.partialCount; i += REDUCE_GROUP) mine += partials[i];
-        vec4 sum = workgroupSum(vec4(mine, 0.0, 0.0, 0.0));
-        if (gl_LocalInvocationIndex == 0) norm[0] = sqrt(sum.x);
+        for (uint i = gl_LocalInvocationIndex; i < p.partialCount; i += gl_WorkGroupSize.x) mine += partials[i];
+        const float total = groupTotal(mine);
+        if (gl_LocalInvocationIndex == 0) norm[0] = sqrt(total);
     }
 }

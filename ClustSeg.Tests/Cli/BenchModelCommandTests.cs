@@ -19,7 +19,7 @@ public sealed partial class BenchModelCommandTests
         var lines = output.ToString().Split('\n', StringSplitOptions.TrimEntries);
 
         var forward = Step(lines, "forward: ");
-        var train = Step(lines, "training step (forward + backward + AdamW): ");
+        var train = Step(lines, "training step (forward + backward + clipping + AdamW): ");
         foreach (var step in new[] { forward, train })
         {
             Assert.True(step.Milliseconds > 0 && step.RecordMilliseconds > 0);

@@ -75,6 +75,37 @@ public sealed class AdamWTests(VulkanFixture fixture) : VulkanTest(fixture)
         Numerics.AssertClose(Device.Read(pt), [0.99, 1.01, 0.99], 1e-6, "parameters");
     }
 
+    [Theory]
+    [InlineData(2.0)]  // the norm is past the maximum: the step sees g * maxNorm / (norm + 1e-6)
+    [InlineData(50.0)] // within it: the step sees g unchanged
+    public void ClippedStepMatchesTorchClipThenUpdate(double maxNorm)
+    {
+        const int n = 1031;
+        var settings = new AdamWSettings(LearningRate: 0.05, WeightDecay: 0.5);
+        var p = Numerics.RoundToFloat(Numerics.Random(n, 3, 0.1));
+        var g = Numerics.RoundToFloat(Numerics.Random(n, 4, 1));
+        double[] m = Numerics.RoundToFloat(Numerics.Random(n, 5, 0.1)), v = Numerics.RoundToFloat(Numerics.Random(n, 6, 0.1)).Select(Math.Abs).ToArray();
+        var pt = Device.Upload("p", p, n);
+        var gt = Device.Upload("g", g, n);
+        var mt = Device.Upload("m", m, n);
+        var vt = Device.Upload("v", v, n);
+        var norm = Device.Scratch.Allocate("norm", DType.F32, 1);
+        using (var recorder = Device.BeginRecording())
+        {
+            recorder.GlobalGradientNorm([gt], norm);
+            recorder.AdamW(pt, gt, mt, vt, 2, settings, decay: true, clipNorm: norm, maxNorm: (float)maxNorm);
+            recorder.Submit();
+        }
+        var total = Math.Sqrt(g.Sum(x => x * x));
+        Assert.InRange(total, 10, 40); // so that the two cases clip and do not
+        var scale = Math.Min(1, maxNorm / (total + 1e-6));
+        Step(p, g.Select(x => x * scale).ToArray(), m, v, 2, settings, decay: true);
+        Numerics.AssertClose(Device.Read(pt), p, 1e-6, "parameters");
+        Numerics.AssertClose(Device.Read(mt), m, 1e-6, "first moment");
+        Numerics.AssertClose(Device.Read(vt), v, 1e-6, "second moment");
+        Numerics.AssertClose(Device.Read(gt), g, 0, "the gradient itself is left unclipped");
+    }
+
     [Fact]
     public void StepZeroIsRejected()
     {

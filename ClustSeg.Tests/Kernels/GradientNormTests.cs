@@ -39,6 +39,24 @@ public sealed class GradientNormTests(VulkanFixture fixture) : VulkanTest(fixtur
     }
 
     [Fact]
+    public void ElementsPastTheEndInTheLastTexelAreNotCounted()
+    {
+        // The kernel reads whole vec4 texels; a 5-element tensor's second texel holds 3 elements of whatever the arena
+        // held before. Fill that memory first, then reallocate it for the smaller tensor.
+        Device.Scratch.Reset();
+        Device.Upload("earlier", Enumerable.Repeat(100.0, 64).ToArray(), 64);
+        Device.Scratch.Reset();
+        var a = Device.Upload("a", [1.0, 2.0, 2.0, 4.0, 2.0], 5);
+        var norm = Device.Poisoned("norm", 1);
+        using (var recorder = Device.BeginRecording())
+        {
+            recorder.GlobalGradientNorm([a], norm);
+            recorder.Submit();
+        }
+        Assert.Equal(Math.Sqrt(29.0), Device.Read(norm)[0], 5);
+    }
+
+    [Fact]
     public void EmptyListIsRejected()
     {
         var norm = Device.Scratch.Allocate("norm", DType.F32, 1);
