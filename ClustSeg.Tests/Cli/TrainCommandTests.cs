@@ -45,6 +45,10 @@ public sealed class TrainCommandTests(SynthFixture synth) : IClassFixture<SynthF
         Assert.Contains("already holds a training run", again.Error);
         Assert.Contains("--resume", again.Error);
 
+        var otherInit = Train("--steps", "3", "--resume", "--init", Path.Combine(Run, "model.safetensors"));
+        Assert.Equal(2, otherInit.Code);
+        Assert.Contains("init: ", otherInit.Error);
+
         var changed = Train("--steps", "3", "--resume", "--lr", "0.5");
         Assert.Equal(2, changed.Code);
         Assert.Contains("lr: ", changed.Error);
@@ -69,6 +73,31 @@ public sealed class TrainCommandTests(SynthFixture synth) : IClassFixture<SynthF
         Assert.Contains("starting from the weights of", output.ToString());
         Assert.Contains("are not in this model and were ignored", output.ToString());
         Assert.Contains("seeds.bank", output.ToString());
+    }
+
+    [Fact]
+    public void ARunStartedWithInitResumesWithTheSameCommandOrWithoutInit()
+    {
+        var source = Train("--steps", "1");
+        Assert.True(source.Code == 0, source.Error);
+        var init = Path.Combine(_work.Path, "init.safetensors");
+        File.Copy(Path.Combine(Run, "model.safetensors"), init);
+        var run = Path.Combine(_work.Path, "fine-tune");
+        (int Code, string Output, string Error) FineTune(params string[] args)
+        {
+            var output = new StringWriter();
+            var error = new StringWriter();
+            var code = CliRunner.Run(["train", "--task", "panoptic", "--data", "synth:" + synth.Root, "-o", run, "--batch", "1", "--crop", "64", .. args], output, error);
+            return (code, output.ToString(), error.ToString());
+        }
+        var first = FineTune("--steps", "1", "--init", init);
+        Assert.True(first.Code == 0, first.Error);
+        var same = FineTune("--steps", "2", "--init", init, "--resume");
+        Assert.True(same.Code == 0, same.Error);
+        Assert.Contains("resuming", same.Output);
+        var without = FineTune("--steps", "3", "--resume");
+        Assert.True(without.Code == 0, without.Error);
+        Assert.Equal(3, TrainingCheckpoint.ReadState(Path.Combine(run, "checkpoint.safetensors")).Step);
     }
 
     [Fact]

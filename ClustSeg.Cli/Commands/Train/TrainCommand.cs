@@ -96,7 +96,7 @@ internal static class TrainCommand
 
     private static readonly Option<bool> Resume = new("--resume")
     {
-        Description = "Continue the run in --output exactly where its checkpoint left it (weights, optimizer, step, data order).",
+        Description = "Continue the run in --output exactly where its checkpoint left it (weights, optimizer, step, data order): repeat the command that started it, with or without its --init, plus --resume. --steps and --checkpoint-every may change.",
     };
 
     private static readonly Option<string?> Init = new("--init")
@@ -150,8 +150,6 @@ internal static class TrainCommand
             Resume = parse.GetValue(Resume),
             InitFrom = parse.GetValue(Init),
         };
-        if (options.Resume && options.InitFrom is not null)
-            throw new ClustSegException("--resume and --init both say where the weights come from.", "Use --resume to continue a run, or --init to start a new one from a checkpoint's weights.");
         using var device = GlobalOptions.OpenDevice(parse);
         return superpixel
             ? SuperpixelTraining.Run(device, options, parse.GetValue(Data)!, output, error)

@@ -85,7 +85,9 @@ internal static class TrainRun
             if (!File.Exists(checkpoint))
                 throw new ClustSegException($"--resume found no training checkpoint at {checkpoint}.", "Give --output the run folder of the run to resume, or drop --resume to start a new run.");
             var saved = TrainingCheckpoint.ReadState(checkpoint);
-            var differences = saved.DifferencesFrom(options.Settings, ChangeableOnResume);
+            // The weights come from the run's checkpoint, so --init may be given as the run started (the interrupted
+            // run's message says to repeat its command) or left out; a different --init is a different run.
+            var differences = saved.DifferencesFrom(options.Settings, options.InitFrom is null ? [.. ChangeableOnResume, "init"] : ChangeableOnResume);
             if (differences.Count > 0)
             {
                 throw new ClustSegException(
