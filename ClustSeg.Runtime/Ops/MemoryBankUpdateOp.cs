@@ -14,7 +14,8 @@ public static class MemoryBankUpdateOp
     /// <summary>The bank's momentum m in clustseg.md.</summary>
     public const float DefaultMomentum = 0.99f;
 
-    private const int MaxChannels = 256 * 4; // GROUP x MAX_CHANNELS_PER_INVOCATION in the shader
+    private const uint GpuGroup = 256;
+    private const int MaxChannelsPerLane = 64; // registers one invocation keeps its channel sums in
     private const string Op = "MemoryBankUpdate";
 
     [StructLayout(LayoutKind.Sequential)]
@@ -51,14 +52,18 @@ public static class MemoryBankUpdateOp
         var classes = bank.Dim(0);
         ShapeCheck.Exactly(Op, "bank", bank, classes, channels);
         ShapeCheck.Exactly(Op, "seen", seen, classes);
-        ShapeCheck.That(channels <= MaxChannels, Op, $"'features' ({features.Name}) has {channels} channels; the kernel handles at most {MaxChannels}.");
+        // One subgroup per class on CPU devices (memory_bank_update.comp), 256 lanes on GPUs.
+        var group = recorder.Device.Info.Kind == Vulkan.DeviceKind.Cpu ? Gemm.LanesFor(recorder.Device.Info) : GpuGroup;
+        var channelsPerLane = (int)Math.Max(1, (channels + group - 1) / group);
+        ShapeCheck.That(channelsPerLane <= MaxChannelsPerLane, Op,
+            $"'features' ({features.Name}) has {channels} channels; the kernel handles at most {MaxChannelsPerLane * group} on this device.");
         ShapeCheck.That(height > 0 && width > 0 && labels.Dim(0) == batch && labels.Dim(1) % height == 0 && labels.Dim(2) % width == 0
                         && labels.Dim(1) / height == labels.Dim(2) / width, Op,
             $"'labels' [{labels.ShapeText}] must be [{batch}x(s*{height})x(s*{width})] for one integer stride s, to match 'features' [{features.ShapeText}].");
         var stride = labels.Dim(1) / height;
-        var kernel = recorder.Device.GetKernel(new KernelSpec("memory_bank_update", 4, Marshal.SizeOf<Push>()));
+        var kernel = recorder.Device.GetKernel(new KernelSpec("memory_bank_update", 4, Marshal.SizeOf<Push>(), group, (uint)channelsPerLane));
         // Each invocation walks every feature pixel of the batch: refused, not truncated, past lavapipe's loop limit.
-        CpuLoopBudget.Check(recorder.Device, "MemoryBankUpdate", (long)batch * ((long)height * width + 2) + 2,
+        CpuLoopBudget.Check(recorder.Device, "MemoryBankUpdate", (long)batch * height * (width + 1L) + batch + 2,
             $"a batch of {batch} feature maps of {height}x{width}");
         recorder.Dispatch(kernel, Groups.For1D(classes, 1), new Push(batch, channels, height, width, labels.Dim(1), labels.Dim(2), stride, classes, momentum),
             Binding.Read(features), Binding.Read(labels), Binding.ReadWrite(bank), Binding.ReadWrite(seen));

@@ -5,13 +5,17 @@
 // pixel of its stride x stride cell). Labels outside [0, classes) (255) are ignored; absent classes are untouched;
 // a class's first update (seen[c] == 0) copies the mean and sets seen[c] = 1.
 // One workgroup per class (so the flag is read and written inside one group, without races); invocation t owns
-// channels t, t + 256, ... (at most MAX_CHANNELS_PER_INVOCATION of them).
+// channels t, t + GROUP, ... (CHANNELS_PER_LANE of them). GROUP is 256 on GPUs and one subgroup on CPU devices, where
+// lanes past the SIMD width only repeat the per-pixel label load; features are read through a texel buffer there
+// too (one vector gather instead of a load loop over the lanes), and pixels are walked by row and column so that no
+// index is divided out of a flat one.
+#extension GL_EXT_control_flow_attributes : require
 #include "common.glsl"
-#define GROUP 256
-#define MAX_CHANNELS_PER_INVOCATION 4
-layout(local_size_x = GROUP) in;
+layout(local_size_x_id = 0) in;
+layout(constant_id = 1) const uint CHANNELS_PER_LANE = 4;
+#define GROUP gl_WorkGroupSize.x
 
-layout(std430, binding = 0) readonly buffer Features { float features[]; };
+layout(binding = 0) uniform samplerBuffer features; // read through texel_element (common.glsl)
 layout(std430, binding = 1) readonly buffer Labels { int labels[]; };
 layout(std430, binding = 2) buffer Bank { float bank[]; };
 layout(std430, binding = 3) buffer Seen { int seen[]; };
@@ -24,27 +28,28 @@ void main() {
     uint c = gl_WorkGroupID.x + gl_WorkGroupID.y * gl_NumWorkGroups.x;
     if (c >= p.classes) return; // whole workgroup leaves together: no barrier is skipped by part of a group
     uint t = gl_LocalInvocationIndex;
-    float sums[MAX_CHANNELS_PER_INVOCATION];
-    for (uint j = 0; j < MAX_CHANNELS_PER_INVOCATION; j++) sums[j] = 0.0;
+    float sums[CHANNELS_PER_LANE];
+    [[unroll]] for (uint j = 0; j < CHANNELS_PER_LANE; j++) sums[j] = 0.0;
     uint count = 0;
     uint plane = p.height * p.width;
     for (uint b = 0; b < p.batch; b++) {
-        for (uint q = 0; q < plane; q++) {
-            uint y = q / p.width;
-            uint x = q % p.width;
-            int label = labels[(b * p.labelHeight + y * p.stride) * p.labelWidth + x * p.stride];
-            if (label != int(c)) continue;
-            count++;
-            for (uint j = 0; j < MAX_CHANNELS_PER_INVOCATION; j++) {
-                uint d = t + j * GROUP;
-                if (d < p.channels) sums[j] += features[(b * p.channels + d) * plane + q];
+        for (uint y = 0; y < p.height; y++) {
+            const uint labelRow = (b * p.labelHeight + y * p.stride) * p.labelWidth;
+            for (uint x = 0; x < p.width; x++) {
+                if (labels[labelRow + x * p.stride] != int(c)) continue;
+                count++;
+                const uint q = y * p.width + x;
+                [[unroll]] for (uint j = 0; j < CHANNELS_PER_LANE; j++) {
+                    uint d = t + j * GROUP;
+                    if (d < p.channels) sums[j] += texel_element(features, (b * p.channels + d) * plane + q);
+                }
             }
         }
     }
     bool first = seen[c] == 0;
     barrier(); // every invocation has read the flag before it changes
     if (count == 0) return;
-    for (uint j = 0; j < MAX_CHANNELS_PER_INVOCATION; j++) {
+    [[unroll]] for (uint j = 0; j < CHANNELS_PER_LANE; j++) {
         uint d = t + j * GROUP;
         if (d >= p.channels) continue;
         float mean = sums[j] / float(count);

@@ -7,14 +7,14 @@ namespace ClustSeg.Tests.Kernels;
 
 public sealed class MemoryBankUpdateTests(VulkanFixture fixture) : VulkanTest(fixture)
 {
-    private const int Batch = 2, Channels = 5, H = 3, W = 7, Stride = 8, Classes = 6;
+    private const int Batch = 2, H = 3, W = 7, Stride = 8, Classes = 6;
 
     /// <summary>clustseg.md's rule, in double: per present class, copy on the first update, else EMA.</summary>
-    private static void Update(double[] bank, int[] seen, double[] features, int[] labels, double momentum)
+    private static void Update(double[] bank, int[] seen, double[] features, int[] labels, double momentum, int channels)
     {
         for (var c = 0; c < Classes; c++)
         {
-            var sums = new double[Channels];
+            var sums = new double[channels];
             var count = 0;
             for (var b = 0; b < Batch; b++)
             for (var y = 0; y < H; y++)
@@ -22,11 +22,11 @@ public sealed class MemoryBankUpdateTests(VulkanFixture fixture) : VulkanTest(fi
             {
                 if (labels[(b * H * Stride + y * Stride) * W * Stride + x * Stride] != c) continue;
                 count++;
-                for (var d = 0; d < Channels; d++) sums[d] += features[((b * Channels + d) * H + y) * W + x];
+                for (var d = 0; d < channels; d++) sums[d] += features[((b * channels + d) * H + y) * W + x];
             }
             if (count == 0) continue;
-            for (var d = 0; d < Channels; d++)
-                bank[c * Channels + d] = seen[c] == 0 ? sums[d] / count : momentum * bank[c * Channels + d] + (1 - momentum) * sums[d] / count;
+            for (var d = 0; d < channels; d++)
+                bank[c * channels + d] = seen[c] == 0 ? sums[d] / count : momentum * bank[c * channels + d] + (1 - momentum) * sums[d] / count;
             seen[c] = 1;
         }
     }
@@ -43,24 +43,26 @@ public sealed class MemoryBankUpdateTests(VulkanFixture fixture) : VulkanTest(fi
         return labels;
     }
 
-    [Fact]
-    public void TwoUpdatesMatchReference()
+    [Theory]
+    [InlineData(5)]   // fewer channels than lanes
+    [InlineData(19)]  // several channels per lane on CPU devices (a subgroup per class), a remainder among them
+    public void TwoUpdatesMatchReference(int channels)
     {
-        var bank = Numerics.RoundToFloat(Numerics.Random(Classes * Channels, 3)); // rows of unseen classes must stay as they are
+        var bank = Numerics.RoundToFloat(Numerics.Random(Classes * channels, 3)); // rows of unseen classes must stay as they are
         var seen = new int[Classes];
-        var bankT = Device.Upload("bank", bank, Classes, Channels);
+        var bankT = Device.Upload("bank", bank, Classes, channels);
         var seenT = Device.UploadInt("seen", seen, Classes);
         for (var step = 0; step < 2; step++)
         {
-            var features = Numerics.RoundToFloat(Numerics.Random(Batch * Channels * H * W, 10 + step));
+            var features = Numerics.RoundToFloat(Numerics.Random(Batch * channels * H * W, 10 + step));
             var labels = step == 0 ? Labels(20, 4, 5) : Labels(21, 1, 5); // class 4 first appears in step 2; 5 never
             using (var recorder = Device.BeginRecording())
             {
-                recorder.MemoryBankUpdate(Device.Upload("f", features, Batch, Channels, H, W),
+                recorder.MemoryBankUpdate(Device.Upload("f", features, Batch, channels, H, W),
                     Device.UploadInt("labels", labels, Batch, H * Stride, W * Stride), bankT, seenT, 0.9f);
                 recorder.Submit();
             }
-            Update(bank, seen, features, labels, 0.9f);
+            Update(bank, seen, features, labels, 0.9f, channels);
             Numerics.AssertClose(Device.Read(bankT), bank, 1e-6, $"bank after update {step + 1}");
             Assert.Equal(seen, Device.Download<int>(seenT));
         }
