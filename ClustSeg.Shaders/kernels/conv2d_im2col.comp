@@ -6,7 +6,9 @@
 // One workgroup per (k, image); the lanes run along output rows, so every integer division is on uniform values
 // (llvmpipe has no vector integer division). Where the output rows are a multiple of 4 wide, each lane fills 4
 // neighbouring columns and stores them as one vec4: llvmpipe runs every storage store as a loop over the lanes, so
-// this quarters the stores, which are most of the kernel's time.
+// this quarters the stores, which are most of the kernel's time. With unit horizontal stride and dilation a lane's 4
+// columns are 4 consecutive input elements, fetched as the two texels they straddle (the offset into them is the same
+// for every lane) instead of gathered one element at a time.
 #extension GL_EXT_control_flow_attributes : require
 #include "common.glsl"
 #include "conv_params.glsl"
@@ -39,6 +41,25 @@ void main() {
                 continue;
             }
             const uint row_at = source + uint(ih) * p.width;
+            if (p.stride_w == 1 && p.dilation_w == 1) {
+                // Element e of quad q is input element row_at + w0 + 4q + e; the texels past the tensor's end that the
+                // last quads may reach are clamped (their elements lie past the row and are zeroed).
+                const int start = int(row_at) + w0;
+                const uint shift = uint(start) & 3u;
+                const int last_texel = textureSize(x) - 1;
+                for (uint q = gl_LocalInvocationID.x; q < quads; q += gl_WorkGroupSize.x) {
+                    const int texel = (start >> 2) + int(q);
+                    const vec4 a = texelFetch(x, clamp(texel, 0, last_texel));
+                    const vec4 b = texelFetch(x, clamp(texel + 1, 0, last_texel));
+                    vec4 v = shift == 0u ? a : shift == 1u ? vec4(a.yzw, b.x) : shift == 2u ? vec4(a.zw, b.xy) : vec4(a.w, b.xyz);
+                    [[unroll]] for (uint e = 0; e < 4; e++) {
+                        const int iw = int(4 * q + e) + w0;
+                        if (iw < 0 || iw >= int(p.width)) v[e] = 0.0;
+                    }
+                    columns4[(target + oh * p.out_width) / 4 + q] = v;
+                }
+                continue;
+            }
             for (uint q = gl_LocalInvocationID.x; q < quads; q += gl_WorkGroupSize.x) {
                 vec4 v;
                 [[unroll]] for (uint e = 0; e < 4; e++) {

@@ -91,6 +91,10 @@ public sealed class Conv2dTests(VulkanFixture fixture) : VulkanTest(fixture)
         ["columns pixel-major stride 2"] = new Case(1, 8, 9, 7, 12, 3, 3, Conv2dGeometry.Square(2, 1)),
         ["columns channel-major, dilated"] = new Case(2, 4, 20, 12, 4, 3, 3, Conv2dGeometry.Square(1, 2, 2)),
         ["columns stride 2, wide rows"] = new Case(1, 4, 9, 32, 8, 3, 3, Conv2dGeometry.Square(2, 1)),
+        // Unit horizontal stride: im2col fetches each lane's 4 columns as the two texels they straddle, at every offset
+        // into them (taps reaching 2 left to 2 right of the pixel), the first one before the tensor's start.
+        ["columns channel-major 3x3 stride 1"] = new Case(1, 4, 20, 8, 8, 3, 3, Conv2dGeometry.Square(1, 1)),
+        ["columns channel-major 5x5 stride 1"] = new Case(2, 4, 18, 8, 4, 5, 5, Conv2dGeometry.Square(1, 2)),
         // Widths that are not multiples of 4 are padded to one on CPU devices and run the vec4 or columns kernels
         // (Conv2dWidened); the reference has no padding columns, so any leak of them into the result shows.
         ["widened 3x3, odd width"] = new Case(2, 4, 5, 9, 8, 3, 3, Conv2dGeometry.Square(1, 1)),
@@ -201,6 +205,8 @@ public sealed class Conv2dTests(VulkanFixture fixture) : VulkanTest(fixture)
     [InlineData("columns pixel-major", true, true)]
     [InlineData("columns stride 2, wide rows", false, true)]
     [InlineData("columns channel-major, dilated", true, false)]
+    [InlineData("columns channel-major 3x3 stride 1", true, false)]
+    [InlineData("columns channel-major 5x5 stride 1", true, false)]
     public void UngroupedConvolutionsTakeTheColumnsPath(string name, bool narrow, bool pixelMajor)
     {
         var s = Named[name];
