@@ -28,6 +28,7 @@ public sealed class ModuleContext
         Recorder = recorder ?? throw new ArgumentNullException(nameof(recorder));
         Gradients = gradients ?? throw new ArgumentNullException(nameof(gradients));
         RecordsBackward = recordsBackward;
+        recorder.RecordsBackward = recordsBackward; // lets ops pick inference paths (CommandRecorder.RecordsBackward)
         Scratch = scratch ?? device.Scratch;
     }
 

@@ -40,6 +40,9 @@ internal static class Conv2dColumns
 
     private static bool Preferred(in Conv2dOp.Push f) => f.OutWidth < NarrowWidth;
 
+    /// <summary>Whether an inference forward should take the direct vec4 kernel over the columns: stride 1, rows not narrow.</summary>
+    internal static bool DirectSuitsInference(in Conv2dOp.Push f) => !Preferred(f) && f.StrideH == 1 && f.StrideW == 1;
+
     /// <summary>Forward on the columns path: wherever the GEMM can run on the vec4 kernel (its per-row bias needs it).</summary>
     internal static bool FitsForward(CommandRecorder recorder, in Conv2dOp.Push f) =>
         Usable(recorder, f) && (f.Channels * f.KernelH * f.KernelW) % 4 == 0 && f.OutHeight * f.OutWidth % 4 == 0;

@@ -48,9 +48,12 @@ public static class Conv2dOp
     private static Path ForwardPath(CommandRecorder recorder, in Push f)
     {
         if (Conv2dPointwise.Fits(recorder, f)) return Path.Pointwise;
+        var direct = Conv2dVec4.Suits(recorder) && Conv2dVec4.Fits((int)f.Width, (int)f.StrideW, (int)f.PadW, (int)f.DilationW, (int)f.KernelW, (int)(f.OutChannels / f.Groups));
+        // Without a backward to reuse the columns (ConvColumnsCache), the direct kernel saves the unfold where it is
+        // not slower than the GEMM: stride 1 and rows wide enough to fill its lanes.
+        if (direct && !recorder.RecordsBackward && Conv2dColumns.DirectSuitsInference(f)) return Path.Vec4;
         if (Conv2dColumns.FitsForward(recorder, f)) return Path.Columns;
-        if (Conv2dVec4.Suits(recorder) && Conv2dVec4.Fits((int)f.Width, (int)f.StrideW, (int)f.PadW, (int)f.DilationW, (int)f.KernelW, (int)(f.OutChannels / f.Groups)))
-            return Path.Vec4;
+        if (direct) return Path.Vec4;
         return Conv2dWidened.Applies(recorder, f) && ForwardPath(recorder, Conv2dWidened.Widen(f)) != Path.General ? Path.Widened : Path.General;
     }
 

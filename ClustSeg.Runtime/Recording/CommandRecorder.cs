@@ -50,6 +50,14 @@ public sealed unsafe partial class CommandRecorder : IDisposable
     /// <summary>Whether timestamps are written around dispatches (requested and supported).</summary>
     public bool Profiling { get; }
 
+    /// <summary>
+    /// Whether the forward passes recorded next will be followed by their backward passes (true unless set). A
+    /// <see cref="Nn.ModuleContext"/> sets it from its own flag. Ops that keep intermediates only for backward use it to
+    /// pick an inference path: a convolution then runs the direct kernel instead of unfolding columns that a weight
+    /// gradient would have reused.
+    /// </summary>
+    public bool RecordsBackward { get; set; } = true;
+
     /// <summary>Dispatches recorded.</summary>
     public int DispatchCount { get; private set; }
 

@@ -1,4 +1,5 @@
 using ClustSeg.Runtime.Errors;
+using ClustSeg.Runtime.Nn;
 using ClustSeg.Runtime.Ops;
 using ClustSeg.Tests.Support;
 
@@ -226,6 +227,33 @@ public sealed class Conv2dTests(VulkanFixture fixture) : VulkanTest(fixture)
         Assert.Equal(!(narrow || strided), kernels.Contains("conv2d_vec4"));
         Assert.DoesNotContain(kernels, k => k is "conv2d_backward_input" or "conv2d_backward_weight" or "conv2d_backward_weight_vec4");
         Assert.Equal(pixelMajor, kernels.Contains("permute")); // the pixel-major forward writes NHWC, then permutes
+    }
+
+    [Fact]
+    public void AnInferenceForwardRunsTheDirectKernelInsteadOfUnfolding()
+    {
+        // 3x3 stride 1 with 16-wide rows: training unfolds columns for the weight gradient to reuse; a recorder that
+        // records no backward (an inference context) runs the direct vec4 kernel, and both give the same result.
+        var s = new Case(1, 4, 12, 16, 8, 3, 3, Conv2dGeometry.Square(1, 1));
+        var x = Numerics.RoundToFloat(Numerics.Random(Count(s.ShapeX), 40));
+        var w = Numerics.RoundToFloat(Numerics.Random(Count(s.ShapeW), 41));
+        var tx = Device.Upload("x", x, s.ShapeX);
+        var tw = Device.Upload("w", w, s.ShapeW);
+        foreach (var recordsBackward in new[] { true, false })
+        {
+            var y = Device.Poisoned("y", s.ShapeY);
+            using var recorder = Device.BeginRecording(profile: true);
+            recorder.RecordsBackward = recordsBackward;
+            recorder.Conv2d(tx, tw, null, y, s.G);
+            recorder.Submit();
+            var kernels = recorder.Timings.Select(t => t.Kernel.Split('/')[0]).ToList();
+            Assert.Equal(recordsBackward, kernels.Contains("conv2d_im2col"));
+            Assert.Equal(!recordsBackward, kernels.Contains("conv2d_vec4"));
+            Numerics.AssertClose(Device.Read(y), Forward(s, x, w, null), what: recordsBackward ? "columns" : "direct");
+        }
+        using var context = Device.BeginRecording();
+        Assert.False(new ModuleContext(Device, context, KernelGradientAccumulator.Instance, recordsBackward: false).Recorder.RecordsBackward);
+        Assert.True(new ModuleContext(Device, context, KernelGradientAccumulator.Instance, recordsBackward: true).Recorder.RecordsBackward);
     }
 
     [Theory]
