@@ -12,9 +12,9 @@
 // Inputs are uniform texel buffers (texel_element in common.glsl explains why). Layouts: queries and centres
 // [B, K, D], keys and values [B, N, D], assignment [B, H, K, N], mass [B, H, K]; head h owns channels
 // h*D/H .. (h+1)*D/H - 1; HEAD_WIDTH = D/H.
-// With PIXELS = 4 (CPU devices, N and HEAD_WIDTH multiples of 4) an E-step invocation takes 4 consecutive pixels:
-// each cluster's query slice is then fetched once for 4 pixels and its 4 probabilities go out in one vec4 store.
-// On llvmpipe the loads and stores, not the FMAs, are the cost, and a lane per pixel paid them 4 times. Likewise an
+// With PIXELS = 8 or 4 (CPU devices; N a multiple of it, HEAD_WIDTH of 4) an E-step invocation takes that many pixels:
+// each cluster's query slice is then fetched once for all of them and their probabilities go out as vec4 stores.
+// On llvmpipe the loads and stores, not the FMAs, are the cost, and a lane per pixel paid them for each. Likewise an
 // M-step invocation takes CLUSTERS = 4 clusters there, so each pixel's value slice is fetched once for 4 of them.
 #extension GL_EXT_control_flow_attributes : require
 #include "common.glsl"

@@ -13,9 +13,10 @@
 //   2, x over clusters, y over (batch, head): dQ of the head's channels, reading dS through binding 13.
 // Tensors a later stage reads after an earlier one wrote them are bound twice: as a storage buffer to write and as a
 // texel view to read (centreDot at 7 and 12, scoresGrad at 8 and 13). Everything read is a uniform texel buffer.
-// With PIXELS = 4 (CPU devices, N and HEAD_WIDTH multiples of 4) a stage-1 invocation takes 4 consecutive pixels, so
-// each cluster's slices, mass and centre dot are fetched once for 4 pixels, their assignments in one texel and their
-// score gradients stored as one vec4 (rcross_em.comp says why); and a stage-2 invocation takes CLUSTERS = 4 clusters,
+// With PIXELS = 8 or 4 (CPU devices; N a multiple of it, HEAD_WIDTH of 4) a stage-1 invocation takes that many
+// consecutive pixels, so each cluster's slices, mass and centre dot are fetched once for all of them, their assignments
+// as whole texels and their score gradients stored as vec4s (rcross_em.comp says why); and a stage-2 invocation takes
+// CLUSTERS = 4 clusters,
 // so each pixel's key slice is fetched once for 4 of them.
 #extension GL_EXT_control_flow_attributes : require
 #include "common.glsl"
