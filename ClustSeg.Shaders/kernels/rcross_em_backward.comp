@@ -16,8 +16,7 @@
 // With PIXELS = 8 or 4 (CPU devices; N a multiple of it, HEAD_WIDTH of 4) a stage-1 invocation takes that many
 // consecutive pixels, so each cluster's slices, mass and centre dot are fetched once for all of them, their assignments
 // as whole texels and their score gradients stored as vec4s (rcross_em.comp says why); and a stage-2 invocation takes
-// CLUSTERS = 4 clusters,
-// so each pixel's key slice is fetched once for 4 of them.
+// CLUSTERS = 4 clusters, so each pixel's key slice is fetched once for 4 of them.
 #extension GL_EXT_control_flow_attributes : require
 #include "common.glsl"
 layout(local_size_x_id = 0) in;
