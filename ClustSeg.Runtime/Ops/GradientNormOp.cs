@@ -8,12 +8,12 @@ namespace ClustSeg.Runtime.Ops;
 /// <summary>
 /// Host wrapper of gradient_norm.comp (forward only): the L2 norm of all given tensors taken together, by partial
 /// sums of squares per workgroup and one final workgroup (no atomics, so the result is deterministic). Workgroups are
-/// one subgroup wide on CPU devices (summed with subgroupAdd) and <see cref="ReduceGroup"/> lanes on GPUs.
+/// one subgroup wide on CPU devices and <see cref="GpuGroup"/> lanes on GPUs.
 /// </summary>
 public static class GradientNormOp
 {
     private const int TensorsPerDispatch = 8;  // bindings 0..7 of gradient_norm.comp
-    private const uint ReduceGroup = 256;      // REDUCE_GROUP in workgroup_sum.glsl
+    private const uint GpuGroup = 256;
     private const uint MaxGroupsPerTensor = 64;
     private const string Op = "GlobalGradientNorm";
 
@@ -36,8 +36,7 @@ public static class GradientNormOp
         ShapeCheck.That(gradients.Count > 0, Op, "at least one gradient tensor is needed.");
         foreach (var g in gradients) ShapeCheck.DType(Op, "gradients", g, DType.F32);
         var device = recorder.Device;
-        var subgroupWide = device.Info.Kind == Vulkan.DeviceKind.Cpu;
-        var width = subgroupWide ? Gemm.LanesFor(device.Info) : ReduceGroup;
+        var width = CpuLoopBudget.Applies(device) ? Gemm.LanesFor(device.Info) : GpuGroup;
         var largestTexels = (gradients.Max(g => g.ElementCount) + 3) / 4;
         var groupsPerTensor = Math.Min(MaxGroupsPerTensor, Groups.CeilDiv(Math.Max(largestTexels, 1), width));
         CpuLoopBudget.Check(device, Op, (largestTexels + groupsPerTensor * width - 1) / (groupsPerTensor * width),
@@ -46,7 +45,7 @@ public static class GradientNormOp
         var partialCount = (uint)(chunks * TensorsPerDispatch) * groupsPerTensor;
         // Named after the norm, so that profiles attribute the partial sums to whoever owns it (the optimizer).
         var partials = recorder.Device.Scratch.Allocate(norm.Name + ".partials", DType.F32, (int)partialCount);
-        var chunkKernel = Kernel(recorder, 0, width, subgroupWide);
+        var chunkKernel = Kernel(recorder, 0, width);
         var bindings = new Binding[TensorsPerDispatch + 2];
         for (var chunk = 0; chunk < chunks; chunk++)
         {
@@ -68,10 +67,9 @@ public static class GradientNormOp
         bindings[TensorsPerDispatch] = Binding.Read(partials);
         bindings[TensorsPerDispatch + 1] = Binding.Write(norm);
         CpuLoopBudget.Check(device, Op, (partialCount + width - 1) / width, $"{partialCount:N0} partial sums added by {width} lanes");
-        recorder.Dispatch(Kernel(recorder, 1, width, subgroupWide), (1, 1, 1), finalPush, bindings);
+        recorder.Dispatch(Kernel(recorder, 1, width), (1, 1, 1), finalPush, bindings);
     }
 
-    private static Kernel Kernel(CommandRecorder recorder, uint stage, uint width, bool subgroupWide) =>
-        recorder.Device.GetKernel(new KernelSpec("gradient_norm", TensorsPerDispatch + 2, Marshal.SizeOf<Push>(), stage, width,
-            SpecConstant.Bool(subgroupWide)));
+    private static Kernel Kernel(CommandRecorder recorder, uint stage, uint width) =>
+        recorder.Device.GetKernel(new KernelSpec("gradient_norm", TensorsPerDispatch + 2, Marshal.SizeOf<Push>(), width, stage));
 }

@@ -3,17 +3,14 @@
 //   STAGE 0: one dispatch per chunk of up to 8 tensors (bindings 0..7); workgroup (g, slot) strides over tensor
 //            `slot` and writes its sum of squares to partials[firstPartial + slot * groupsPerTensor + g].
 //   STAGE 1: one workgroup sums all partials and writes sqrt into norm[0].
-// Tensors are read as vec4 texels, the branch on the slot is taken once per workgroup rather than per load, and on CPU
-// devices a workgroup is one subgroup that sums with subgroupAdd: llvmpipe runs storage loads lane by lane and a
-// barrier as a switch between coroutines, and the 256-lane shared-memory version took 170 ms of a 480 ms training
-// step on clustseg-tiny (BENCHMARKS.md, seventh session).
-#extension GL_KHR_shader_subgroup_arithmetic : require
+// Tensors are read as vec4 texels, the branch on the slot is taken once per workgroup rather than per load, and the
+// host sizes workgroups as for every reduction (one subgroup on CPU devices): llvmpipe runs storage loads lane by lane
+// and a barrier as a switch between coroutines, and the 256-lane version took 170 ms of a 480 ms training step on
+// clustseg-tiny (BENCHMARKS.md, seventh session).
 #include "common.glsl"
-#include "workgroup_sum.glsl"
-layout(local_size_x_id = 1) in;
-layout(constant_id = 0) const uint STAGE = 0;
-// True when the workgroup is exactly one subgroup (the host's choice on CPU devices); else it has REDUCE_GROUP lanes.
-layout(constant_id = 2) const bool SUBGROUP_SUM = false;
+layout(local_size_x_id = 0) in;
+#include "reduce.glsl"
+layout(constant_id = 1) const uint STAGE = 0;
 
 layout(binding = 0) uniform samplerBuffer t0;
 layout(binding = 1) uniform samplerBuffer t1;
@@ -43,11 +40,6 @@ float sumSquares(samplerBuffer t, uint count) {
     return mine;
 }
 
-float groupTotal(float mine) {
-    if (SUBGROUP_SUM) return subgroupAdd(mine);
-    return workgroupSum(vec4(mine, 0.0, 0.0, 0.0)).x;
-}
-
 void main() {
     if (STAGE == 0) {
         const uint slot = gl_WorkGroupID.y;
@@ -63,12 +55,12 @@ void main() {
             case 6: mine = sumSquares(t6, count); break;
             default: mine = sumSquares(t7, count); break;
         }
-        const float total = groupTotal(mine);
+        const float total = workgroup_sum(mine);
         if (gl_LocalInvocationIndex == 0) partials[p.firstPartial + slot * p.groupsPerTensor + gl_WorkGroupID.x] = total;
     } else {
         float mine = 0.0;
         for (uint i = gl_LocalInvocationIndex; i < p.partialCount; i += gl_WorkGroupSize.x) mine += partials[i];
-        const float total = groupTotal(mine);
+        const float total = workgroup_sum(mine);
         if (gl_LocalInvocationIndex == 0) norm[0] = sqrt(total);
     }
 }
