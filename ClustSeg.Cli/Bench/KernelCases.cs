@@ -35,6 +35,7 @@ internal static class KernelCases
         yield return Matmul(103 / s, 64 / s, 4096 / s, false, true, 1, native);
         yield return Matmul(64 / s, 4096 / s, 103 / s, true, false, 1, native);
         yield return Conv(1, channels, image, image, channels, 3, Conv2dGeometry.Square(1, 1), "forward");
+        yield return Conv(1, channels, image, image, channels, 3, Conv2dGeometry.Square(1, 1), "forward_inference");
         yield return Conv(1, channels, image, image, channels, 3, Conv2dGeometry.Square(1, 1), "backward_input");
         yield return Conv(1, channels, image, image, channels, 3, Conv2dGeometry.Square(1, 1), "backward_weight");
         yield return Conv(1, channels, image, image, 2 * channels, 3, Conv2dGeometry.Square(2, 1), "forward"); // stage transition
@@ -42,6 +43,8 @@ internal static class KernelCases
         yield return Conv(1, channels, image, image, 2 * channels, 3, Conv2dGeometry.Square(2, 1), "backward_weight");
         yield return Conv(2, 256 / s, 64 / s, 64 / s, channels, 1, Conv2dGeometry.Square(), "forward");
         yield return Conv(1, 2 * channels, image, image, 2 * channels, 3, Conv2dGeometry.Square(1, 1, 1, 2 * channels), "forward"); // depthwise
+        // The trained superpixel model's pixel CNN on a BSDS500 picture (481 wide: no whole vec4 rows).
+        yield return Conv(1, 32, 321 / s, 481 / s, 32, 3, Conv2dGeometry.Square(1, 1), "forward_inference", "conv2d_superpixel_");
         // clustseg-tiny's convolutions at a 128x128 input where the direct kernels parallelise badly: the stride-32 stage
         // (4x4 maps, 8x8 at 256), the stride-2 stage transition and the stem (3 input channels, stride 2).
         foreach (var pass in new[] { "forward", "backward_input", "backward_weight" })
@@ -89,6 +92,12 @@ internal static class KernelCases
             return pass switch
             {
                 "forward" => recorder => recorder.Conv2d(x, weight, null, y, g),
+                // A recording with no backward to follow: the paths that keep nothing for one (Winograd, direct kernels).
+                "forward_inference" => recorder =>
+                {
+                    recorder.RecordsBackward = false;
+                    recorder.Conv2d(x, weight, null, y, g);
+                },
                 "backward_input" => recorder => recorder.Conv2dBackward(x, weight, y, grad, null, null, g),
                 _ => recorder => recorder.Conv2dBackward(x, weight, y, null, grad, null, g),
             };

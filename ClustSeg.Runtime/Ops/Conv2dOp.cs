@@ -12,7 +12,8 @@ namespace ClustSeg.Runtime.Ops;
 /// group multiples of 4, taps within 4 columns), the forward pass and, at stride 1, both gradients use the vec4
 /// kernels (conv2d_vec4.comp, conv2d_backward_weight_vec4.comp); they first repack the weights into a temporary from
 /// <c>Device.Scratch</c> (one tensor the size of the weights per call). Pointwise (1x1, stride 1, unpadded, ungrouped)
-/// convolutions with channel and pixel counts in multiples of 4 run as GEMMs there instead.
+/// convolutions with channel and pixel counts in multiples of 4 run as GEMMs there instead, and wide 3x3 stride-1 ones
+/// as Winograd F(2x2, 3x3) (<see cref="Conv2dWinograd"/>: inference forwards and input gradients).
 /// </summary>
 public static class Conv2dOp
 {
@@ -43,11 +44,13 @@ public static class Conv2dOp
     }
 
     /// <summary>Which kernels run a pass: the CPU-device paths in order of preference, then the general kernels.</summary>
-    private enum Path { Pointwise, Columns, Vec4, Widened, ChannelPadded, General }
+    private enum Path { Pointwise, Winograd, Columns, Vec4, Widened, ChannelPadded, General }
 
     private static Path ForwardPath(CommandRecorder recorder, in Push f)
     {
         if (Conv2dPointwise.Fits(recorder, f)) return Path.Pointwise;
+        // Training keeps the columns for the weight gradient to reuse (ConvColumnsCache); Winograd measured slower there.
+        if (!recorder.RecordsBackward && Conv2dWinograd.Fits(recorder, f)) return Path.Winograd;
         var direct = Conv2dVec4.Suits(recorder) && Conv2dVec4.Fits((int)f.Width, (int)f.StrideW, (int)f.PadW, (int)f.DilationW, (int)f.KernelW, (int)(f.OutChannels / f.Groups));
         // Without a backward to reuse the columns (ConvColumnsCache), the direct kernel saves the unfold where it is
         // not slower than the GEMM: stride 1 and rows wide enough to fill its lanes.
@@ -60,6 +63,7 @@ public static class Conv2dOp
     private static Path InputGradientPath(CommandRecorder recorder, in Push f)
     {
         if (Conv2dPointwise.Fits(recorder, f)) return Path.Pointwise;
+        if (Conv2dWinograd.FitsInputGradient(recorder, f)) return Path.Winograd;
         var vec4 = Conv2dVec4.Suits(recorder) && Conv2dVec4.FitsInputGradient(f);
         if (Conv2dColumns.FitsInputGradient(recorder, f, vec4)) return Path.Columns;
         if (vec4) return Path.Vec4;
@@ -81,6 +85,7 @@ public static class Conv2dOp
         switch (ForwardPath(recorder, push))
         {
             case Path.Pointwise: Conv2dPointwise.Forward(recorder, push, x, weight, bias, y); break;
+            case Path.Winograd: Conv2dWinograd.Forward(recorder, push, x, weight, bias, y); break;
             case Path.Columns: Conv2dColumns.Forward(recorder, push, x, weight, bias, y); break;
             case Path.Vec4: Conv2dVec4.Forward(recorder, push, x, weight, bias, y); break;
             case Path.Widened: Conv2dWidened.Forward(recorder, push, x, weight, bias, y); break;
@@ -130,6 +135,7 @@ public static class Conv2dOp
         switch (InputGradientPath(recorder, push))
         {
             case Path.Pointwise: Conv2dPointwise.InputGradient(recorder, push, gradY, weight, gradX, accumulate); break;
+            case Path.Winograd: Conv2dWinograd.InputGradient(recorder, push, gradY, weight, gradX, accumulate); break;
             case Path.Columns: Conv2dColumns.InputGradient(recorder, push, gradY, weight, gradX, accumulate); break;
             case Path.Vec4: Conv2dVec4.InputGradient(recorder, push, gradY, weight, gradX, accumulate); break;
             case Path.Widened: Conv2dWidened.InputGradient(recorder, push, gradY, weight, gradX, accumulate); break;

@@ -78,10 +78,18 @@ public sealed class Conv2dTests(VulkanFixture fixture) : VulkanTest(fixture)
         ["depthwise stride 2"] = new Case(1, 6, 9, 9, 12, 3, 3, Conv2dGeometry.Square(2, 1, 1, 6)),
         ["1x1, many channels"] = new Case(1, 19, 5, 3, 11, 1, 1, Conv2dGeometry.Square()),
         // Widths and channels per group in multiples of 4 take the vec4 kernels (forward, and input gradient at stride 1).
-        ["vec4 3x3 pad 1"] = new Case(2, 8, 5, 12, 12, 3, 3, Conv2dGeometry.Square(1, 1)),
+        // 3x3 stride 1 with channel counts in multiples of 4 runs as Winograd F(2x2, 3x3) on CPU devices
+        // (Conv2dWinograd): odd sizes leave partial tiles at the right and bottom edges, widths not a multiple of 4 take
+        // the scalar stores, and paddings 0 and 2 flip to 2 and 0 in the input gradient. Each has at least 64 channels in
+        // and 64 tiles (Conv2dWinograd.MinChannels, MinTileColumns); narrower convolutions take the other paths.
+        ["winograd 3x3 pad 1"] = new Case(2, 64, 9, 12, 64, 3, 3, Conv2dGeometry.Square(1, 1)),
+        ["winograd odd sizes"] = new Case(2, 64, 7, 9, 64, 3, 3, Conv2dGeometry.Square(1, 1)),
+        ["winograd pad 0 x 2"] = new Case(1, 64, 18, 13, 64, 3, 3, new Conv2dGeometry(PadH: 0, PadW: 2)),
+        ["winograd wide rows"] = new Case(1, 64, 3, 124, 64, 3, 3, Conv2dGeometry.Square(1, 1)),
+        ["vec4 3x3 pad 1"] = new Case(2, 6, 5, 12, 12, 3, 3, Conv2dGeometry.Square(1, 1)), // 6 inputs keep 3x3 stride 1 off Winograd
         ["vec4 5x5 groups 2"] = new Case(1, 8, 6, 8, 8, 5, 5, Conv2dGeometry.Square(1, 2, 1, 2)),
         ["vec4 1x3 dilated 4, stride 2x1"] = new Case(1, 4, 7, 16, 4, 1, 3, new Conv2dGeometry(2, 1, 0, 4, 1, 4)),
-        ["vec4 3x3 no pad"] = new Case(1, 4, 6, 12, 4, 3, 3, Conv2dGeometry.Square(1, 0)),
+        ["vec4 3x3 no pad"] = new Case(1, 6, 6, 12, 4, 3, 3, Conv2dGeometry.Square(1, 0)),
         ["vec4 1x1 pad 1"] = new Case(1, 4, 3, 8, 4, 1, 1, Conv2dGeometry.Square(1, 1)),
         ["vec4 3x3 stride 2"] = new Case(2, 3, 7, 20, 8, 3, 3, Conv2dGeometry.Square(2, 1)),
         ["pointwise as GEMM"] = new Case(2, 8, 3, 4, 12, 1, 1, Conv2dGeometry.Square()),
@@ -94,11 +102,11 @@ public sealed class Conv2dTests(VulkanFixture fixture) : VulkanTest(fixture)
         ["columns stride 2, wide rows"] = new Case(1, 4, 9, 32, 8, 3, 3, Conv2dGeometry.Square(2, 1)),
         // Unit horizontal stride: im2col fetches each lane's 4 columns as the two texels they straddle, at every offset
         // into them (taps reaching 2 left to 2 right of the pixel), the first one before the tensor's start.
-        ["columns channel-major 3x3 stride 1"] = new Case(1, 4, 20, 8, 8, 3, 3, Conv2dGeometry.Square(1, 1)),
+        ["columns channel-major 3x3 stride 1"] = new Case(1, 4, 20, 8, 6, 3, 3, Conv2dGeometry.Square(1, 1)),
         ["columns channel-major 5x5 stride 1"] = new Case(2, 4, 18, 8, 4, 5, 5, Conv2dGeometry.Square(1, 2)),
         // Widths that are not multiples of 4 are padded to one on CPU devices and run the vec4 or columns kernels
         // (Conv2dWidened); the reference has no padding columns, so any leak of them into the result shows.
-        ["widened 3x3, odd width"] = new Case(2, 4, 5, 9, 8, 3, 3, Conv2dGeometry.Square(1, 1)),
+        ["widened 3x3, odd width"] = new Case(2, 4, 5, 9, 6, 3, 3, Conv2dGeometry.Square(1, 1)),
         ["widened groups 2, odd width"] = new Case(1, 8, 6, 7, 8, 3, 3, Conv2dGeometry.Square(1, 1, 1, 2)),
         ["widened stride 2, odd width"] = new Case(1, 4, 9, 11, 8, 3, 3, Conv2dGeometry.Square(2, 1)),
         // col2im would loop about 155,000 times per invocation here (rows not a multiple of 4 wide, one pixel per step),
@@ -126,13 +134,18 @@ public sealed class Conv2dTests(VulkanFixture fixture) : VulkanTest(fixture)
         var x = Numerics.RoundToFloat(Numerics.Random(Count(s.ShapeX), 1));
         var w = Numerics.RoundToFloat(Numerics.Random(Count(s.ShapeW), 2));
         var bias = Numerics.RoundToFloat(Numerics.Random(s.O, 3));
-        var y = Device.Poisoned("y", s.ShapeY);
-        using (var recorder = Device.BeginRecording())
+        // Training and inference recordings may pick different paths (columns to reuse, or Winograd and direct kernels).
+        foreach (var recordsBackward in new[] { true, false })
         {
-            recorder.Conv2d(Device.Upload("x", x, s.ShapeX), Device.Upload("w", w, s.ShapeW), Device.Upload("bias", bias, s.O), y, s.G);
-            recorder.Submit();
+            var y = Device.Poisoned("y", s.ShapeY);
+            using (var recorder = Device.BeginRecording())
+            {
+                recorder.RecordsBackward = recordsBackward;
+                recorder.Conv2d(Device.Upload("x", x, s.ShapeX), Device.Upload("w", w, s.ShapeW), Device.Upload("bias", bias, s.O), y, s.G);
+                recorder.Submit();
+            }
+            Numerics.AssertClose(Device.Read(y), Forward(s, x, w, bias), what: name + (recordsBackward ? " (training)" : " (inference)"));
         }
-        Numerics.AssertClose(Device.Read(y), Forward(s, x, w, bias), what: name);
     }
 
     [Theory]
@@ -178,9 +191,11 @@ public sealed class Conv2dTests(VulkanFixture fixture) : VulkanTest(fixture)
 
     [Theory]
     [InlineData(5, 3, 3)] // general kernels
-    [InlineData(8, 4, 4)] // vec4 kernels
+    [InlineData(8, 4, 6)] // vec4 kernels (6 outputs keep it off Winograd)
     [InlineData(4, 8, 4)] // im2col GEMM path, pixel-major
-    [InlineData(7, 4, 4)] // widened to 8 columns (Conv2dWidened)
+    [InlineData(7, 4, 6)] // widened to 8 columns (Conv2dWidened)
+    [InlineData(41, 64, 64)] // Winograd (Conv2dWinograd), scalar stores
+    [InlineData(44, 64, 64)] // Winograd, vec4 stores
     public void BackwardAccumulatesIntoExistingGradients(int width, int channels, int outChannels)
     {
         var s = new Case(1, channels, 6, width, outChannels, 3, 3, Conv2dGeometry.Square(1, 1));
@@ -232,9 +247,9 @@ public sealed class Conv2dTests(VulkanFixture fixture) : VulkanTest(fixture)
     [Fact]
     public void AnInferenceForwardRunsTheDirectKernelInsteadOfUnfolding()
     {
-        // 3x3 stride 1 with 16-wide rows: training unfolds columns for the weight gradient to reuse; a recorder that
+        // 5x5 stride 1 with 16-wide rows: training unfolds columns for the weight gradient to reuse; a recorder that
         // records no backward (an inference context) runs the direct vec4 kernel, and both give the same result.
-        var s = new Case(1, 4, 12, 16, 8, 3, 3, Conv2dGeometry.Square(1, 1));
+        var s = new Case(1, 4, 12, 16, 8, 5, 5, Conv2dGeometry.Square(1, 2));
         var x = Numerics.RoundToFloat(Numerics.Random(Count(s.ShapeX), 40));
         var w = Numerics.RoundToFloat(Numerics.Random(Count(s.ShapeW), 41));
         var tx = Device.Upload("x", x, s.ShapeX);
@@ -335,6 +350,37 @@ public sealed class Conv2dTests(VulkanFixture fixture) : VulkanTest(fixture)
         Assert.Contains("conv2d_im2col", kernels);
         Assert.DoesNotContain("conv2d_backward_weight", kernels);
         Numerics.AssertClose(Device.Read(dw), Backward(s, x, w, gradY).GradW.Select((v, i) => v + start[i]).ToArray(), what: "dw");
+    }
+
+    [Theory]
+    [InlineData("winograd 3x3 pad 1")]
+    [InlineData("winograd odd sizes")]
+    [InlineData("winograd pad 0 x 2")]
+    [InlineData("winograd wide rows")]
+    public void ThreeByThreeStrideOneConvolutionsRunAsWinograd(string name)
+    {
+        // The inference forward and every input gradient take the transforms and the batched GEMM; a training forward
+        // keeps the paths whose columns its weight gradient can reuse.
+        var s = Named[name];
+        var x = Device.Poisoned("x", s.ShapeX);
+        var w = Device.Poisoned("w", s.ShapeW);
+        List<string> Kernels(bool recordsBackward)
+        {
+            using var recorder = Device.BeginRecording(profile: true);
+            recorder.RecordsBackward = recordsBackward;
+            recorder.Conv2d(x, w, null, Device.Poisoned("y", s.ShapeY), s.G);
+            if (recordsBackward)
+                recorder.Conv2dBackward(x, w, Device.Poisoned("gradY", s.ShapeY), Device.Poisoned("dx", s.ShapeX), Device.Poisoned("dw", s.ShapeW), null, s.G);
+            recorder.Submit();
+            return recorder.Timings.Select(t => t.Kernel.Split('/')[0]).ToList();
+        }
+        string[] winograd = ["conv2d_winograd_weights", "conv2d_winograd_input", "conv2d_winograd_output"];
+        var inference = Kernels(recordsBackward: false);
+        Assert.All(winograd, k => Assert.Equal(1, inference.Count(n => n == k)));
+        Assert.DoesNotContain(inference, k => k is "conv2d" or "conv2d_vec4" or "conv2d_im2col" or "width_copy");
+        var training = Kernels(recordsBackward: true);
+        Assert.All(winograd, k => Assert.Equal(1, training.Count(n => n == k))); // the input gradient
+        Assert.DoesNotContain(training, k => k is "conv2d" or "conv2d_backward_input" or "conv2d_backward_weight");
     }
 
     [Fact]
