@@ -81,11 +81,16 @@ public sealed class Conv2dTests(VulkanFixture fixture) : VulkanTest(fixture)
         // 3x3 stride 1 with channel counts in multiples of 4 runs as Winograd F(2x2, 3x3) on CPU devices
         // (Conv2dWinograd): odd sizes leave partial tiles at the right and bottom edges, widths not a multiple of 4 take
         // the scalar stores, and paddings 0 and 2 flip to 2 and 0 in the input gradient. Each has at least 64 channels in
-        // and 64 tiles (Conv2dWinograd.MinChannels, MinTileColumns); narrower convolutions take the other paths.
+        // and 64 tiles of 2x2 (Conv2dWinograd.Choose); narrower or smaller convolutions take the other paths.
         ["winograd 3x3 pad 1"] = new Case(2, 64, 9, 12, 64, 3, 3, Conv2dGeometry.Square(1, 1)),
         ["winograd odd sizes"] = new Case(2, 64, 7, 9, 64, 3, 3, Conv2dGeometry.Square(1, 1)),
         ["winograd pad 0 x 2"] = new Case(1, 64, 18, 13, 64, 3, 3, new Conv2dGeometry(PadH: 0, PadW: 2)),
         ["winograd wide rows"] = new Case(1, 64, 3, 124, 64, 3, 3, Conv2dGeometry.Square(1, 1)),
+        // Maps with at least 64 tiles of 4x4 outputs take F(4x4, 3x3): partial tiles at both edges, vec4 and scalar stores.
+        ["winograd 4x4 odd sizes"] = new Case(1, 64, 17, 62, 64, 3, 3, Conv2dGeometry.Square(1, 1)),
+        ["winograd 4x4 vec4 rows"] = new Case(1, 64, 16, 64, 64, 3, 3, Conv2dGeometry.Square(1, 1)),
+        ["winograd 4x4 pad 0 x 2"] = new Case(1, 64, 34, 30, 64, 3, 3, new Conv2dGeometry(PadH: 0, PadW: 2)),
+        ["winograd 4x4 32 channels"] = new Case(1, 32, 16, 64, 32, 3, 3, Conv2dGeometry.Square(1, 1)), // F4 only from 32 up
         ["vec4 3x3 pad 1"] = new Case(2, 6, 5, 12, 12, 3, 3, Conv2dGeometry.Square(1, 1)), // 6 inputs keep 3x3 stride 1 off Winograd
         ["vec4 5x5 groups 2"] = new Case(1, 8, 6, 8, 8, 5, 5, Conv2dGeometry.Square(1, 2, 1, 2)),
         ["vec4 1x3 dilated 4, stride 2x1"] = new Case(1, 4, 7, 16, 4, 1, 3, new Conv2dGeometry(2, 1, 0, 4, 1, 4)),
@@ -194,8 +199,10 @@ public sealed class Conv2dTests(VulkanFixture fixture) : VulkanTest(fixture)
     [InlineData(8, 4, 6)] // vec4 kernels (6 outputs keep it off Winograd)
     [InlineData(4, 8, 4)] // im2col GEMM path, pixel-major
     [InlineData(7, 4, 6)] // widened to 8 columns (Conv2dWidened)
-    [InlineData(41, 64, 64)] // Winograd (Conv2dWinograd), scalar stores
-    [InlineData(44, 64, 64)] // Winograd, vec4 stores
+    [InlineData(41, 64, 64)] // Winograd F(2x2, 3x3) (Conv2dWinograd), scalar stores
+    [InlineData(44, 64, 64)] // Winograd F(2x2, 3x3), vec4 stores
+    [InlineData(129, 32, 32)] // Winograd F(4x4, 3x3), scalar stores
+    [InlineData(128, 32, 32)] // Winograd F(4x4, 3x3), vec4 stores
     public void BackwardAccumulatesIntoExistingGradients(int width, int channels, int outChannels)
     {
         var s = new Case(1, channels, 6, width, outChannels, 3, 3, Conv2dGeometry.Square(1, 1));
@@ -353,14 +360,18 @@ public sealed class Conv2dTests(VulkanFixture fixture) : VulkanTest(fixture)
     }
 
     [Theory]
-    [InlineData("winograd 3x3 pad 1")]
-    [InlineData("winograd odd sizes")]
-    [InlineData("winograd pad 0 x 2")]
-    [InlineData("winograd wide rows")]
-    public void ThreeByThreeStrideOneConvolutionsRunAsWinograd(string name)
+    [InlineData("winograd 3x3 pad 1", 2)]
+    [InlineData("winograd odd sizes", 2)]
+    [InlineData("winograd pad 0 x 2", 2)]
+    [InlineData("winograd wide rows", 2)]
+    [InlineData("winograd 4x4 odd sizes", 4)]
+    [InlineData("winograd 4x4 pad 0 x 2", 4)]
+    [InlineData("winograd 4x4 32 channels", 4)]
+    public void ThreeByThreeStrideOneConvolutionsRunAsWinograd(string name, int tile)
     {
-        // The inference forward and every input gradient take the transforms and the batched GEMM; a training forward
-        // keeps the paths whose columns its weight gradient can reuse.
+        // The inference forward and every input gradient take the transforms and the batched GEMM, F(4x4, 3x3) where
+        // the map has 64 tiles of 4x4 and F(2x2, 3x3) otherwise; a training forward keeps the paths whose columns its
+        // weight gradient can reuse.
         var s = Named[name];
         var x = Device.Poisoned("x", s.ShapeX);
         var w = Device.Poisoned("w", s.ShapeW);
@@ -374,7 +385,8 @@ public sealed class Conv2dTests(VulkanFixture fixture) : VulkanTest(fixture)
             recorder.Submit();
             return recorder.Timings.Select(t => t.Kernel.Split('/')[0]).ToList();
         }
-        string[] winograd = ["conv2d_winograd_weights", "conv2d_winograd_input", "conv2d_winograd_output"];
+        var variant = tile == 4 ? "conv2d_winograd4" : "conv2d_winograd";
+        string[] winograd = ["conv2d_winograd_weights", variant + "_input", variant + "_output"];
         var inference = Kernels(recordsBackward: false);
         Assert.All(winograd, k => Assert.Equal(1, inference.Count(n => n == k)));
         Assert.DoesNotContain(inference, k => k is "conv2d" or "conv2d_vec4" or "conv2d_im2col" or "width_copy");
