@@ -25,4 +25,16 @@ void channel_walk_next(inout ChannelWalk walk, uint hw) {
     }
 }
 
+// The same walk over quads of elements: element 4t, 4t + 4G, ... of a run of channels whose planes are not a whole
+// number of vec4s, so a quad may end in the next channel (hw >= 4: never further than that).
+ChannelWalk quad_walk_start(uint first_channel, uint hw) {
+    uint element = 4 * gl_LocalInvocationID.x;
+    return ChannelWalk(first_channel + element / hw, element % hw, 4 * gl_WorkGroupSize.x / hw, 4 * gl_WorkGroupSize.x % hw);
+}
+
+// Which elements of the quad at the walk's position lie in the channel after walk.channel.
+bvec4 quad_in_next_channel(ChannelWalk walk, uint hw) {
+    return greaterThanEqual(uvec4(walk.pixel) + uvec4(0u, 1u, 2u, 3u), uvec4(hw));
+}
+
 #endif

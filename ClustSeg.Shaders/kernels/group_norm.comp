@@ -1,8 +1,9 @@
 #version 450
 // GroupNorm forward over NCHW: one workgroup per (sample, group). A group's elements are contiguous
 // (channels_per_group * hw floats), so the reads are coalesced. Mean and 1/std are saved for the backward pass.
-// Where the planes are a multiple of 4 pixels, lanes step through whole vec4s (texel fetches, vec4 stores), as in
-// group_norm_backward.comp.
+// Where a group is a whole number of vec4s, lanes step through vec4s (texel fetches, vec4 stores), as in
+// group_norm_backward.comp; where the planes themselves are not (a 481x321 picture), a quad may end in the next
+// channel, and takes that channel's weight and bias for those elements.
 #include "common.glsl"
 layout(local_size_x_id = 0) in;
 #include "reduce.glsl"
@@ -33,7 +34,7 @@ void main() {
     // Shifting by one element of the group keeps sum-of-squares accurate when the mean is large against the spread,
     // and lets one read give both moments.
     float shift = size > 0 ? texel_element(x4, base) : 0.0;
-    const bool quads = p.hw % 4 == 0; // then base and every plane start on a whole vec4
+    const bool quads = size % 4 == 0; // then base and the group's end lie on whole vec4s
     const uint base4 = base / 4, size4 = size / 4, hw4 = p.hw / 4;
     vec2 moments = vec2(0.0);
     if (quads) {
@@ -52,11 +53,22 @@ void main() {
     float rstd = inversesqrt(max(moments.y - moments.x * moments.x, 0.0) + p.eps);
 
     const uint first_channel = (group % p.groups) * p.channels_per_group;
-    if (quads) {
+    if (p.hw % 4 == 0) { // every quad in one channel
         ChannelWalk walk = channel_walk_start(first_channel, hw4);
         for (uint q = t; q < size4; q += gl_WorkGroupSize.x) {
             y4[base4 + q] = (texelFetch(x4, int(base4 + q)) - mean) * (rstd * weight[walk.channel]) + bias[walk.channel];
             channel_walk_next(walk, hw4);
+        }
+    } else if (quads && p.hw >= 4) {
+        const uint last_channel = p.groups * p.channels_per_group - 1;
+        ChannelWalk walk = quad_walk_start(first_channel, p.hw);
+        for (uint q = t; q < size4; q += gl_WorkGroupSize.x) {
+            const uint next = min(walk.channel + 1, last_channel);
+            const bvec4 in_next = quad_in_next_channel(walk, p.hw);
+            const vec4 scale = mix(vec4(weight[walk.channel]), vec4(weight[next]), in_next) * rstd;
+            const vec4 shift4 = mix(vec4(bias[walk.channel]), vec4(bias[next]), in_next);
+            y4[base4 + q] = (texelFetch(x4, int(base4 + q)) - mean) * scale + shift4;
+            channel_walk_next(walk, p.hw);
         }
     } else {
         ChannelWalk walk = channel_walk_start(first_channel, p.hw);

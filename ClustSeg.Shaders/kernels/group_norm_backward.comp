@@ -2,9 +2,10 @@
 // GroupNorm backward, input gradient: one workgroup per (sample, group), like the forward.
 // With xhat = (x - mean) * rstd and g = dy * weight[c]:
 //   dx = rstd * (g - mean(g) - xhat * mean(g * xhat)), means over the group.
-// Where the planes are a multiple of 4 pixels, each lane steps through whole vec4s (texel fetches of x and dy, one vec4
-// store of dx): llvmpipe runs each storage-buffer access as a loop over the lanes, and this kernel made seven of them
-// per element.
+// Where a group is a whole number of vec4s, each lane steps through vec4s (texel fetches of x and dy, one vec4 store of
+// dx): llvmpipe runs each storage-buffer access as a loop over the lanes, and this kernel made seven of them per
+// element. Planes that are not whole vec4s (a 481x321 picture) let a quad end in the next channel; its elements there
+// take that channel's weight.
 #include "common.glsl"
 layout(local_size_x_id = 0) in;
 #include "reduce.glsl"
@@ -52,6 +53,28 @@ void main() {
             const vec4 xhat = (texelFetch(x4, int(base4 + q)) - mean) * rstd;
             dx4[base4 + q] = rstd * (g - sums.x - xhat * sums.y);
             channel_walk_next(walk, hw4);
+        }
+        return;
+    }
+    if (size % 4 == 0 && p.hw >= 4) {
+        // Whole vec4s per group, but a quad may end in the next channel (planes of odd size): per-element weights.
+        const uint quads = size / 4, base4 = base / 4, last_channel = p.groups * p.channels_per_group - 1;
+        ChannelWalk walk = quad_walk_start(first_channel, p.hw);
+        for (uint q = t; q < quads; q += gl_WorkGroupSize.x) {
+            const vec4 w = mix(vec4(weight[walk.channel]), vec4(weight[min(walk.channel + 1, last_channel)]), quad_in_next_channel(walk, p.hw));
+            const vec4 g = texelFetch(dy4, int(base4 + q)) * w;
+            const vec4 xhat = (texelFetch(x4, int(base4 + q)) - mean) * rstd;
+            sums += vec2(g.x + g.y + g.z + g.w, dot(g, xhat));
+            channel_walk_next(walk, p.hw);
+        }
+        sums = workgroup_sum2(sums) / float(size);
+        walk = quad_walk_start(first_channel, p.hw);
+        for (uint q = t; q < quads; q += gl_WorkGroupSize.x) {
+            const vec4 w = mix(vec4(weight[walk.channel]), vec4(weight[min(walk.channel + 1, last_channel)]), quad_in_next_channel(walk, p.hw));
+            const vec4 g = texelFetch(dy4, int(base4 + q)) * w;
+            const vec4 xhat = (texelFetch(x4, int(base4 + q)) - mean) * rstd;
+            dx4[base4 + q] = rstd * (g - sums.x - xhat * sums.y);
+            channel_walk_next(walk, p.hw);
         }
         return;
     }

@@ -72,6 +72,8 @@ public sealed class GroupNormTests(VulkanFixture fixture) : VulkanTest(fixture)
     [InlineData(1, 32, 481, 321, 8)]
     [InlineData(2, 24, 6, 10, 8)]  // planes a multiple of 4 pixels: the vec4 path
     [InlineData(1, 8, 64, 96, 8)]
+    [InlineData(2, 32, 5, 7, 8)]   // groups of whole vec4s over odd planes: quads that end in the next channel
+    [InlineData(1, 16, 1, 3, 4)]   // planes under 4 pixels: a quad could span three channels, so element by element
     public void ForwardMatchesReference(int n, int c, int h, int w, int groups)
     {
         var x = Numerics.RoundToFloat(Offset(Numerics.Random(n * c * h * w, 1, 2.0), 3.0));
@@ -116,6 +118,8 @@ public sealed class GroupNormTests(VulkanFixture fixture) : VulkanTest(fixture)
     [InlineData(2, 8, 321, 481, 2)] // past lavapipe's loop limit at the SIMD width (see the forward's case)
     [InlineData(2, 24, 6, 10, 8)]   // planes a multiple of 4 pixels: the vec4 path
     [InlineData(1, 8, 64, 96, 8)]   // one channel per group, many vec4s per lane
+    [InlineData(2, 32, 5, 7, 8)]    // groups of whole vec4s over odd planes: quads that end in the next channel
+    [InlineData(1, 16, 1, 3, 4)]    // planes under 4 pixels: element by element
     public void BackwardMatchesReference(int n, int c, int h, int w, int groups)
     {
         var x = Numerics.RoundToFloat(Numerics.Random(n * c * h * w, 8, 1.5));
