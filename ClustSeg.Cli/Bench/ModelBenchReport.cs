@@ -7,6 +7,7 @@ internal static class ModelBenchReport
 {
     private const string Other = "(unattributed)";
     private const string OptimizerRow = "optimizer";
+    private const string ParameterBlockPrefix = "parameters.";
 
     public static void Write(TextWriter output, ModelBenchResult result, int batch, int depth)
     {
@@ -31,10 +32,11 @@ internal static class ModelBenchReport
     private static void WriteProfile(TextWriter output, IReadOnlyList<(string Phase, DispatchTiming Timing)> profile, IReadOnlyList<string> modulePaths,
         int depth, string what)
     {
-        // The optimizer's own tensors (the global gradient norm and its partial sums) get a row of their own.
+        // The optimizer's own tensors (the global gradient norm and its partial sums) get a row of their own, and so do
+        // the dispatches over whole parameter blocks (the gradient zero fill and the AdamW update, ParameterBlock).
         var layers = new LayerResolver([.. modulePaths, OptimizerRow], depth);
         var rows = profile
-            .GroupBy(p => layers.Resolve(p.Timing.Output))
+            .GroupBy(p => layers.Resolve(p.Timing.Output.StartsWith(ParameterBlockPrefix, StringComparison.Ordinal) ? OptimizerRow + "." + p.Timing.Output : p.Timing.Output))
             .Select(g => (Layer: g.Key, Count: g.Count(),
                 Forward: PhaseSum(g, ModelBench.ForwardPhase), Backward: PhaseSum(g, ModelBench.BackwardPhase), Update: PhaseSum(g, ModelBench.UpdatePhase)))
             .OrderByDescending(r => r.Forward + r.Backward + r.Update)

@@ -11,18 +11,18 @@ public static class ModuleState
 {
     /// <summary>
     /// Allocates every parameter (value and gradient) and buffer of the tree in the persistent arena, named by its
-    /// dotted path (gradients as <c>path.grad</c>). Tensors already allocated are kept.
+    /// dotted path (gradients as <c>path.grad</c>). Parameters go into flat blocks, one per weight-decay flag
+    /// (<see cref="ParameterBlock"/>), so that the optimizer updates each block in one dispatch. Tensors already
+    /// allocated are kept.
     /// </summary>
     public static void Allocate(Module model, GpuDevice device)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(device);
-        foreach (var tensor in model.StateTensors().Where(t => !t.IsAllocated))
-        {
-            var shape = tensor.Shape.ToArray();
-            tensor.BindValue(device.Persistent.Allocate(tensor.Path, DType.F32, shape));
-            if (tensor is Parameter parameter) parameter.BindGrad(device.Persistent.Allocate(tensor.Path + ".grad", DType.F32, shape));
-        }
+        var fresh = model.StateTensors().Where(t => !t.IsAllocated).ToList();
+        foreach (var buffer in fresh.OfType<ModuleBuffer>()) buffer.BindValue(device.Persistent.Allocate(buffer.Path, DType.F32, buffer.Shape.ToArray()));
+        var parameters = fresh.OfType<Parameter>().ToList();
+        if (parameters.Count > 0) ParameterBlock.Allocate(device, parameters);
     }
 
     /// <summary>
@@ -62,7 +62,13 @@ public static class ModuleState
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(recorder);
-        foreach (var parameter in model.Parameters()) recorder.Fill(parameter.Grad, 0f);
+        var parameters = model.Parameters().ToList();
+        if (ParameterBlock.Covering(parameters) is { } blocks)
+        {
+            foreach (var block in blocks) recorder.Fill(block.Gradients, 0f);
+            return;
+        }
+        foreach (var parameter in parameters) recorder.Fill(parameter.Grad, 0f);
     }
 
     /// <summary>A stable seed from the model seed and a path (FNV-1a; string.GetHashCode differs between runs).</summary>

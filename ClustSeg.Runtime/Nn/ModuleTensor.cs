@@ -73,6 +73,9 @@ public sealed class Parameter : ModuleTensor
     public Tensor Grad => _grad ?? throw NotAllocated();
 
     internal void BindGrad(Tensor grad) => _grad = grad;
+
+    /// <summary>The flat block that holds this parameter's value and gradient, or null if they are tensors of their own.</summary>
+    internal ParameterBlock? Block { get; set; }
 }
 
 /// <summary>A tensor saved with the checkpoint but not trained (e.g. the class memory bank <c>seeds.bank</c>); starts at zero.</summary>

@@ -90,7 +90,10 @@ public sealed class Tensor
     /// when that offset is not aligned for binding on the device (views are bound at their own offset).
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">The view does not lie inside the tensor.</exception>
-    internal Tensor? Window(long elementOffset, params int[] shape)
+    internal Tensor? Window(long elementOffset, params int[] shape) => Window(Name, elementOffset, shape);
+
+    /// <summary>As <see cref="Window(long, int[])"/>, with its own name (for profiles, errors and checkpoints).</summary>
+    internal Tensor? Window(string name, long elementOffset, params int[] shape)
     {
         var count = CountElements(shape);
         if (elementOffset < 0 || elementOffset + count > ElementCount)
@@ -98,7 +101,7 @@ public sealed class Tensor
         var size = (ulong)DType.SizeInBytes();
         var offset = Offset + (ulong)elementOffset * size;
         return offset % Math.Max(Arena.BindingAlignment, 1) != 0 ? null
-            : new Tensor(Name, DType, shape, Arena, Block, offset, (ulong)count * size, _generation, _release);
+            : new Tensor(name, DType, shape, Arena, Block, offset, (ulong)count * size, _generation, _release);
     }
 
     /// <summary>Throws when the tensor's memory was reclaimed.</summary>

@@ -9,7 +9,8 @@ namespace ClustSeg.Runtime.Training;
 
 /// <summary>
 /// AdamW over every parameter of a module tree, with gradient-norm clipping, all on the device: one global norm
-/// reduction, an in-place clip that reads the norm there (no host round trip), then one update per tensor. Weight
+/// reduction, then the update, which clips each gradient by the norm as it reads it (no host round trip): one dispatch
+/// per flat parameter block (<see cref="ParameterBlock"/>), or per tensor for parameters allocated one by one. Weight
 /// decay follows each parameter's <see cref="Parameter.WeightDecay"/> mask (the layers exclude biases and norm scales).
 /// The moments live in the persistent arena and travel in training checkpoints as <c>optimizer.m.PATH</c> and
 /// <c>optimizer.v.PATH</c>.
@@ -23,6 +24,9 @@ public sealed class AdamWOptimizer
     private readonly Tensor[] _first;
     private readonly Tensor[] _second;
     private readonly Tensor _norm;
+    // Where the parameters live in flat blocks (ParameterBlock): the blocks and their moments, laid out alike, so that
+    // the norm and the update run once per block; null for parameters allocated one by one.
+    private readonly IReadOnlyList<(ParameterBlock Block, Tensor First, Tensor Second)>? _blocks;
 
     /// <summary>Allocates zero moments for every parameter of <paramref name="model"/> (allocated already).</summary>
     public AdamWOptimizer(GpuDevice device, Module model, AdamWSettings settings, float maxGradientNorm)
@@ -36,13 +40,40 @@ public sealed class AdamWOptimizer
         if (_parameters.Count == 0) throw new ArgumentException("The model has no parameters to train.", nameof(model));
         _first = new Tensor[_parameters.Count];
         _second = new Tensor[_parameters.Count];
-        for (var i = 0; i < _parameters.Count; i++)
+        if (ParameterBlock.Covering(_parameters) is { } blocks)
         {
-            var p = _parameters[i];
-            _first[i] = device.Persistent.Allocate(CheckpointPrefix + "m." + p.Path, DType.F32, p.Shape.ToArray());
-            _second[i] = device.Persistent.Allocate(CheckpointPrefix + "v." + p.Path, DType.F32, p.Shape.ToArray());
-            device.Upload<float>(_first[i], new float[p.ElementCount]);
-            device.Upload<float>(_second[i], new float[p.ElementCount]);
+            // Flat moments per block; each parameter's moments are named views of them (the checkpoint's tensors).
+            var index = _parameters.Select((p, i) => (p, i)).ToDictionary(x => x.p, x => x.i);
+            var flat = new List<(ParameterBlock, Tensor, Tensor)>();
+            foreach (var block in blocks)
+            {
+                var first = device.Persistent.Allocate(block.Values.Name.Replace("parameters.", CheckpointPrefix + "m.", StringComparison.Ordinal),
+                    DType.F32, block.Values.Shape.ToArray());
+                var second = device.Persistent.Allocate(block.Values.Name.Replace("parameters.", CheckpointPrefix + "v.", StringComparison.Ordinal),
+                    DType.F32, block.Values.Shape.ToArray());
+                var zeros = new float[first.ElementCount];
+                device.Upload<float>(first, zeros);
+                device.Upload<float>(second, zeros);
+                foreach (var (p, offset) in block.Slots)
+                {
+                    var i = index[p];
+                    _first[i] = ParameterBlock.View(first, CheckpointPrefix + "m." + p.Path, offset, p.Shape.ToArray());
+                    _second[i] = ParameterBlock.View(second, CheckpointPrefix + "v." + p.Path, offset, p.Shape.ToArray());
+                }
+                flat.Add((block, first, second));
+            }
+            _blocks = flat;
+        }
+        else
+        {
+            for (var i = 0; i < _parameters.Count; i++)
+            {
+                var p = _parameters[i];
+                _first[i] = device.Persistent.Allocate(CheckpointPrefix + "m." + p.Path, DType.F32, p.Shape.ToArray());
+                _second[i] = device.Persistent.Allocate(CheckpointPrefix + "v." + p.Path, DType.F32, p.Shape.ToArray());
+                device.Upload<float>(_first[i], new float[p.ElementCount]);
+                device.Upload<float>(_second[i], new float[p.ElementCount]);
+            }
         }
         _norm = device.Persistent.Allocate("optimizer.gradient_norm", DType.F32, 1);
     }
@@ -64,9 +95,20 @@ public sealed class AdamWOptimizer
     public void RecordUpdate(CommandRecorder recorder, int step, double learningRate)
     {
         ArgumentNullException.ThrowIfNull(recorder);
+        var settings = Settings with { LearningRate = learningRate };
+        if (_blocks is not null)
+        {
+            // The gaps between slots hold zeros in every flat tensor, which add nothing to the norm and stay zero.
+            recorder.GlobalGradientNorm(_blocks.Select(b => b.Block.Gradients).ToList(), _norm);
+            foreach (var (block, first, second) in _blocks)
+            {
+                recorder.AdamW(block.Values, block.Gradients, first, second, step, settings, decay: block.WeightDecay, clipNorm: _norm,
+                    maxNorm: MaxGradientNorm);
+            }
+            return;
+        }
         var gradients = _parameters.Select(p => p.Grad).ToList();
         recorder.GlobalGradientNorm(gradients, _norm);
-        var settings = Settings with { LearningRate = learningRate };
         for (var i = 0; i < _parameters.Count; i++)
         {
             // The update clips the gradient by the global norm as it reads it (no separate pass over the gradients).
