@@ -47,10 +47,8 @@ public sealed class AdamWOptimizer
             var flat = new List<(ParameterBlock, Tensor, Tensor)>();
             foreach (var block in blocks)
             {
-                var first = device.Persistent.Allocate(block.Values.Name.Replace("parameters.", CheckpointPrefix + "m.", StringComparison.Ordinal),
-                    DType.F32, block.Values.Shape.ToArray());
-                var second = device.Persistent.Allocate(block.Values.Name.Replace("parameters.", CheckpointPrefix + "v.", StringComparison.Ordinal),
-                    DType.F32, block.Values.Shape.ToArray());
+                var first = device.Persistent.Allocate($"{CheckpointPrefix}m.{block.Kind}", DType.F32, block.Values.Shape.ToArray());
+                var second = device.Persistent.Allocate($"{CheckpointPrefix}v.{block.Kind}", DType.F32, block.Values.Shape.ToArray());
                 var zeros = new float[first.ElementCount];
                 device.Upload<float>(first, zeros);
                 device.Upload<float>(second, zeros);
