@@ -25,7 +25,9 @@ internal sealed class ParameterBlock
     public bool WeightDecay { get; }
 
     /// <summary><c>decayed</c> or <c>undecayed</c>: the block's tensors are named <c>parameters.KIND</c> and <c>parameters.KIND.grad</c>.</summary>
-    public string Kind => WeightDecay ? "decayed" : "undecayed";
+    public string Kind => KindOf(WeightDecay);
+
+    private static string KindOf(bool weightDecay) => weightDecay ? "decayed" : "undecayed";
 
     /// <summary>All values, [elements].</summary>
     public Tensor Values { get; }
@@ -54,7 +56,7 @@ internal sealed class ParameterBlock
                 slots.Add((p, total));
                 total += (p.ElementCount + alignment - 1) / alignment * alignment;
             }
-            var kind = decay ? "decayed" : "undecayed"; // as Kind
+            var kind = KindOf(decay);
             var values = device.Persistent.Allocate($"parameters.{kind}", DType.F32, checked((int)total));
             var gradients = device.Persistent.Allocate($"parameters.{kind}.grad", DType.F32, checked((int)total));
             var zeros = new float[total];

@@ -81,10 +81,12 @@ internal static class Conv2dWinograd
     private static readonly Variant F2 = new(2, 64, "conv2d_winograd_input", "conv2d_winograd_output");
     private static readonly Variant F4 = new(4, 32, "conv2d_winograd4_input", "conv2d_winograd4_output");
 
+    private static readonly Variant[] ByPreference = [F4, F2];
+
     /// <summary>F4 where the map has enough 4x4 tiles, else F2 where it has enough 2x2 tiles, else none.</summary>
     private static Variant? Choose(CommandRecorder recorder, in Conv2dOp.Push f)
     {
-        foreach (var v in new[] { F4, F2 })
+        foreach (var v in ByPreference)
             if (f.Channels >= v.MinChannels && Tiles(f, v) >= MinTileColumns(recorder)) return v;
         return null;
     }

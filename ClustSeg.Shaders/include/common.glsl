@@ -17,4 +17,10 @@ float texel_element(samplerBuffer texels, uint i) {
     return texelFetch(texels, int(i >> 2))[i & 3u];
 }
 
+// Elements shift..shift+3 of the 8 elements in two neighbouring texels a, b: 4 consecutive elements that start
+// anywhere, picked out of the two texels they straddle (shift = start & 3).
+vec4 texel_window(vec4 a, vec4 b, uint shift) {
+    return shift == 0u ? a : shift == 1u ? vec4(a.yzw, b.x) : shift == 2u ? vec4(a.zw, b.xy) : vec4(a.w, b.xyz);
+}
+
 #endif

@@ -51,7 +51,7 @@ void main() {
                     const int texel = (start >> 2) + int(q);
                     const vec4 a = texelFetch(x, clamp(texel, 0, last_texel));
                     const vec4 b = texelFetch(x, clamp(texel + 1, 0, last_texel));
-                    vec4 v = shift == 0u ? a : shift == 1u ? vec4(a.yzw, b.x) : shift == 2u ? vec4(a.zw, b.xy) : vec4(a.w, b.xyz);
+                    vec4 v = texel_window(a, b, shift);
                     [[unroll]] for (uint e = 0; e < 4; e++) {
                         const int iw = int(4 * q + e) + w0;
                         if (iw < 0 || iw >= int(p.width)) v[e] = 0.0;

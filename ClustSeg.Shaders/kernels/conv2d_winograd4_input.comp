@@ -16,10 +16,6 @@ layout(local_size_x_id = 0) in;
 layout(binding = 0) uniform samplerBuffer x;
 layout(std430, binding = 1) writeonly buffer Transformed { vec4 v4[]; };
 
-vec4 shifted(vec4 a, vec4 b, uint s) {
-    return s == 0u ? a : s == 1u ? vec4(a.yzw, b.x) : s == 2u ? vec4(a.zw, b.xy) : vec4(a.w, b.xyz);
-}
-
 // Row i of B^T applied to six rows (or columns) of values.
 vec4 bt(int i, vec4 d0, vec4 d1, vec4 d2, vec4 d3, vec4 d4, vec4 d5) {
     return i == 0 ? 4.0 * d0 - 5.0 * d2 + d4
@@ -59,7 +55,7 @@ void main() {
         const uint shift = uint(start) & 3u;
         vec4 t[6];
         [[unroll]] for (int k = 0; k < 6; k++) t[k] = texelFetch(x, clamp(texel + k, 0, last_texel));
-        [[unroll]] for (int k = 0; k < 5; k++) d[r][k] = mix(vec4(0.0), shifted(t[k], t[k + 1], shift), inside[k]);
+        [[unroll]] for (int k = 0; k < 5; k++) d[r][k] = mix(vec4(0.0), texel_window(t[k], t[k + 1], shift), inside[k]);
     }
     const uint xi_step = p.channels * tiles;
     const uint at = c * tiles + first_tile;

@@ -16,11 +16,6 @@ layout(local_size_x_id = 0) in;
 layout(binding = 0) uniform samplerBuffer x;
 layout(std430, binding = 1) writeonly buffer Transformed { vec4 v4[]; };
 
-// Elements s..s+3 of the 8 elements in a, b.
-vec4 shifted(vec4 a, vec4 b, uint s) {
-    return s == 0u ? a : s == 1u ? vec4(a.yzw, b.x) : s == 2u ? vec4(a.zw, b.xy) : vec4(a.w, b.xyz);
-}
-
 void main() {
     const uint row_length = (p.out_width + 1) / 2 + 3 & ~3u;
     const uint quad = gl_GlobalInvocationID.x, tile_row = gl_WorkGroupID.y;
@@ -52,9 +47,9 @@ void main() {
         const vec4 t1 = texelFetch(x, clamp(texel + 1, 0, last_texel));
         const vec4 t2 = texelFetch(x, clamp(texel + 2, 0, last_texel));
         const vec4 t3 = texelFetch(x, clamp(texel + 3, 0, last_texel));
-        d[r][0] = mix(vec4(0.0), shifted(t0, t1, shift), inside[0]);
-        d[r][1] = mix(vec4(0.0), shifted(t1, t2, shift), inside[1]);
-        d[r][2] = mix(vec4(0.0), shifted(t2, t3, shift), inside[2]);
+        d[r][0] = mix(vec4(0.0), texel_window(t0, t1, shift), inside[0]);
+        d[r][1] = mix(vec4(0.0), texel_window(t1, t2, shift), inside[1]);
+        d[r][2] = mix(vec4(0.0), texel_window(t2, t3, shift), inside[2]);
     }
     [[unroll]] for (int i = 0; i < 4; i++) {
         vec4 a[3];
