@@ -7,7 +7,7 @@ namespace ClustSeg.Runtime.Ops;
 /// Convolutions of maps whose width is not a multiple of 4 on CPU devices: the vec4 and columns kernels read rows in
 /// whole vec4s, so such maps (a 481x321 BSDS500 picture, a 201x201 training crop) used to fall to the general scalar
 /// kernels, 5 to 10 times slower on lavapipe. Here the input is padded on the right with zero columns to the next
-/// multiple of 4 (<see cref="WidthCopyOp"/>), the widened convolution runs on the fast path, and the extra output
+/// multiple of 4 (<see cref="PlaneCopyOp"/>), the widened convolution runs on the fast path, and the extra output
 /// columns are cropped off. The result is exact, not an approximation: an output column that exists in the original
 /// reads past the input's right edge only where the convolution's own zero padding would have supplied zeros, and in
 /// the gradients the padded output columns carry zero gradient.
@@ -32,7 +32,7 @@ internal static class Conv2dWidened
         var wideX = Pad(recorder, x, wide.Width, y.Name);
         var wideY = recorder.Device.Scratch.Allocate(y.Name + ".wide", DType.F32, y.Dim(0), y.Dim(1), y.Dim(2), (int)wide.OutWidth);
         Conv2dOp.Forward(recorder, wide, wideX, weight, bias, wideY);
-        recorder.CopyWidth(wideY, y);
+        recorder.CopyPlanes(wideY, y);
     }
 
     internal static void InputGradient(CommandRecorder recorder, in Conv2dOp.Push f, Tensor gradY, Tensor weight, Tensor gradX, bool accumulate)
@@ -40,7 +40,7 @@ internal static class Conv2dWidened
         var wide = Widen(f);
         var wideGradX = recorder.Device.Scratch.Allocate(gradX.Name + ".wide", DType.F32, gradX.Dim(0), gradX.Dim(1), gradX.Dim(2), (int)wide.Width);
         Conv2dOp.InputGradient(recorder, wide, Pad(recorder, gradY, wide.OutWidth, gradX.Name), weight, wideGradX, accumulate: false);
-        recorder.CopyWidth(wideGradX, gradX, accumulate);
+        recorder.CopyPlanes(wideGradX, gradX, accumulate);
     }
 
     internal static void WeightGradient(CommandRecorder recorder, in Conv2dOp.Push f, Tensor x, Tensor gradY, Tensor gradWeight, bool accumulate)
@@ -54,7 +54,7 @@ internal static class Conv2dWidened
     private static Tensor Pad(CommandRecorder recorder, Tensor t, uint width, string owner)
     {
         var wide = recorder.Device.Scratch.Allocate(owner + ".wide." + t.Name, DType.F32, t.Dim(0), t.Dim(1), t.Dim(2), (int)width);
-        recorder.CopyWidth(t, wide);
+        recorder.CopyPlanes(t, wide);
         return wide;
     }
 }

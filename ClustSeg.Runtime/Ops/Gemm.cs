@@ -67,12 +67,12 @@ internal static class Gemm
             var lanes = (int)LanesFor(device.Info);
             if (FitsVec4(g))
             {
-                rowsPerGroup = Vec4Rows;
+                rowsPerGroup = Vec4RowsFor(g.M);
                 // Products at most half a tile wide (the decoder's D = 64 linear layers) take half-width tiles instead
                 // of leaving half of every lane's columns idle.
                 var columnGroups = g.N <= lanes * 4 * (Vec4ColumnGroups / 2) ? Vec4ColumnGroups / 2 : Vec4ColumnGroups;
                 kernel = device.GetKernel(new KernelSpec("matmul_blocked_vec4", 4, Marshal.SizeOf<Push>(),
-                    (uint)lanes, SpecConstant.Bool(g.TransposeA), SpecConstant.Bool(g.TransposeB), Vec4Rows, (uint)columnGroups));
+                    (uint)lanes, SpecConstant.Bool(g.TransposeA), SpecConstant.Bool(g.TransposeB), (uint)rowsPerGroup, (uint)columnGroups));
                 push.Flags = (g.Bias is null ? 0 : g.BiasPerRow ? FlagRowBias : FlagBias) | (g.Accumulate ? FlagAccumulate : 0);
                 groupsX = Groups.CeilDiv(g.N, lanes * 4 * columnGroups);
             }
@@ -151,6 +151,12 @@ internal static class Gemm
     /// kernel pads a ragged K with zero rows otherwise. Non-multiple-of-4 M and K are common (e.g. 103 queries of the
     /// mask-logit product), and the scalar kernel is several times slower there.
     /// </summary>
+    /// <summary>
+    /// Rows per workgroup of the vec4 kernel: 16, or all of M when it is a little more (20 or 24 rows, as the superpixel
+    /// CNN's 20-channel projection), which would otherwise take a second row group of mostly idle rows.
+    /// </summary>
+    private static int Vec4RowsFor(int m) => m is > Vec4Rows and <= Vec4Rows + 8 && m % 4 == 0 ? m : Vec4Rows;
+
     internal static bool FitsVec4(in Problem g) =>
         g.N % 4 == 0 && (g.TransposeA ? g.M % 4 == 0 : g.K % 4 == 0) && (!g.TransposeB || g.K % 4 == 0) &&
         g.BatchStrideA % 4 == 0 && g.BatchStrideB % 4 == 0;

@@ -40,8 +40,9 @@ public static class GroupNormOp
     /// <param name="rstd">Saved reciprocal standard deviations [N, groups].</param>
     /// <param name="groups">Groups; must divide C.</param>
     /// <param name="epsilon">Added to the variance.</param>
+    /// <param name="relu">Write max(y, 0) instead: GroupNorm and the ReLU after it in one pass over the tensor.</param>
     public static void GroupNorm(this CommandRecorder recorder, Tensor x, Tensor weight, Tensor bias, Tensor y,
-        Tensor mean, Tensor rstd, int groups = DefaultGroups, float epsilon = DefaultEpsilon)
+        Tensor mean, Tensor rstd, int groups = DefaultGroups, float epsilon = DefaultEpsilon, bool relu = false)
     {
         var (n, c, hw) = Check("GroupNorm", x, groups);
         ShapeCheck.Exactly("GroupNorm", "weight", weight, c);
@@ -50,7 +51,7 @@ public static class GroupNormOp
         ShapeCheck.Exactly("GroupNorm", "mean", mean, n, groups);
         ShapeCheck.Exactly("GroupNorm", "rstd", rstd, n, groups);
         var width = ReductionWidth.For(recorder.Device, (long)c / groups * hw, passes: 2, "GroupNorm"); // moments, then normalise
-        var kernel = recorder.Device.GetKernel(new KernelSpec("group_norm", 6, 20, width));
+        var kernel = recorder.Device.GetKernel(new KernelSpec("group_norm", 6, 20, width, SpecConstant.Bool(relu)));
         var count = (uint)(n * groups);
         recorder.Dispatch(kernel, Groups.For1D(count, 1),
             new ForwardPush(count, (uint)groups, (uint)(c / groups), (uint)hw, epsilon),

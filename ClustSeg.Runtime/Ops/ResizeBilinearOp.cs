@@ -18,8 +18,12 @@ public static class ResizeBilinearOp
     public static void ResizeBilinear(this CommandRecorder recorder, Tensor x, Tensor y)
     {
         var push = Check("ResizeBilinear", "x", x, "y", y);
-        var kernel = recorder.Device.GetKernel(new KernelSpec("resize_bilinear", 2, 28));
-        recorder.Dispatch(kernel, PlaneGrid.For(y), push, Binding.Read(x), Binding.Write(y));
+        // Rows of whole vec4s: one invocation per 4 outputs of a row, and one vector store.
+        var quads = y.Dim(3) % 4 == 0;
+        var kernel = recorder.Device.GetKernel(new KernelSpec("resize_bilinear", 2, 28, SpecConstant.Bool(quads)));
+        var grid = PlaneGrid.For(y);
+        if (quads && grid.X > 0) grid.X = Groups.CeilDiv(y.Dim(3) / 4, 16);
+        recorder.Dispatch(kernel, grid, push, Binding.Read(x), Binding.Write(y));
     }
 
     /// <summary>

@@ -17,18 +17,38 @@ public sealed unsafe partial class GpuDevice
     public void Upload<T>(Tensor tensor, ReadOnlySpan<T> data) where T : unmanaged
     {
         CheckTransfer<T>(tensor, data.Length, "upload");
-        ConvColumns.Written(tensor.Block.Id, tensor.Offset, tensor.Offset + tensor.ByteSize);
-        var bytes = MemoryMarshal.AsBytes(data);
+        UploadBytes(tensor, 0, MemoryMarshal.AsBytes(data));
+    }
+
+    /// <summary>
+    /// Copies host data into the elements [<paramref name="firstElement"/>, firstElement + data.Length) of
+    /// <paramref name="tensor"/> and waits until it is there; the other elements keep their values.
+    /// </summary>
+    /// <exception cref="ArgumentException">The element type does not match, or the range does not lie inside the tensor.</exception>
+    public void Upload<T>(Tensor tensor, long firstElement, ReadOnlySpan<T> data) where T : unmanaged
+    {
+        tensor.EnsureAlive();
+        if (DTypeExtensions.Of<T>() != tensor.DType)
+            throw new ArgumentException($"Cannot upload {typeof(T).Name} data for tensor {tensor}: its dtype is {tensor.DType}.");
+        if (firstElement < 0 || firstElement + data.Length > tensor.ElementCount)
+            throw new ArgumentException($"Cannot upload {data.Length} elements from element {firstElement} of tensor {tensor}: it holds {tensor.ElementCount}.");
+        UploadBytes(tensor, (ulong)firstElement * (ulong)tensor.DType.SizeInBytes(), MemoryMarshal.AsBytes(data));
+    }
+
+    private void UploadBytes(Tensor tensor, ulong byteOffset, ReadOnlySpan<byte> bytes)
+    {
+        var start = tensor.Offset + byteOffset;
+        ConvColumns.Written(tensor.Block.Id, start, start + (ulong)bytes.Length);
         if (tensor.Block.Mapped != null)
         {
-            bytes.CopyTo(new Span<byte>((byte*)tensor.Block.Mapped + tensor.Offset, bytes.Length));
+            bytes.CopyTo(new Span<byte>((byte*)tensor.Block.Mapped + start, bytes.Length));
             return;
         }
         for (var done = 0; done < bytes.Length;)
         {
             var chunk = (int)Math.Min((ulong)(bytes.Length - done), EnsureStaging((ulong)bytes.Length));
             bytes.Slice(done, chunk).CopyTo(new Span<byte>(_stagingMapped, chunk));
-            CopyNow(_staging, 0, tensor.Block.Buffer, tensor.Offset + (ulong)done, (ulong)chunk);
+            CopyNow(_staging, 0, tensor.Block.Buffer, start + (ulong)done, (ulong)chunk);
             done += chunk;
         }
     }

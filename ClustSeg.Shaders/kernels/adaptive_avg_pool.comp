@@ -1,11 +1,13 @@
 #version 450
 // Adaptive average pooling of NCHW planes: output cell (oy, ox) averages input rows floor(oy*H/OH) ..
 // ceil((oy+1)*H/OH) - 1 and likewise columns (PyTorch's cells, which overlap when sizes do not divide).
-// One invocation per output pixel, planes along z (plane_grid.glsl).
+// One invocation per output pixel, planes along z (plane_grid.glsl). The input is read through a texel buffer, which
+// llvmpipe turns into vector gathers instead of a load loop over the SIMD lanes (the superpixel seeds read every pixel
+// of 25 feature planes).
 #include "common.glsl"
 #include "plane_grid.glsl"
 
-layout(std430, binding = 0) readonly buffer X { float x[]; };
+layout(binding = 0) uniform samplerBuffer x; // read through texel_element (common.glsl)
 layout(std430, binding = 1) writeonly buffer Y { float y[]; };
 layout(push_constant) uniform Params {
     uint planes;
@@ -28,7 +30,7 @@ void main() {
         uint base = plane * p.in_h * p.in_w;
         float sum = 0.0;
         for (uint iy = y0; iy < y1; iy++)
-            for (uint ix = x0; ix < x1; ix++) sum += x[base + iy * p.in_w + ix];
+            for (uint ix = x0; ix < x1; ix++) sum += texel_element(x, base + iy * p.in_w + ix);
         y[(plane * p.out_h + oy) * p.out_w + ox] = sum / area;
     }
 }

@@ -4,8 +4,10 @@
 // Where a group is a whole number of vec4s, lanes step through vec4s (texel fetches, vec4 stores), as in
 // group_norm_backward.comp; where the planes themselves are not (a 481x321 picture), a quad may end in the next
 // channel, and takes that channel's weight and bias for those elements.
+// With RELU the output is max(y, 0): GroupNorm followed by ReLU in one pass (group_norm(..., relu: true) in a spec).
 #include "common.glsl"
 layout(local_size_x_id = 0) in;
+layout(constant_id = 1) const bool RELU = false;
 #include "reduce.glsl"
 #include "channel_walk.glsl"
 
@@ -23,6 +25,9 @@ layout(push_constant) uniform Params {
     uint hw;                 // spatial size
     float eps;
 } p;
+
+float activate(float v) { return RELU ? max(v, 0.0) : v; }
+vec4 activate4(vec4 v) { return RELU ? max(v, vec4(0.0)) : v; }
 
 void main() {
     uint group = workgroup_index();
@@ -56,7 +61,7 @@ void main() {
     if (p.hw % 4 == 0) { // every quad in one channel
         ChannelWalk walk = channel_walk_start(first_channel, hw4);
         for (uint q = t; q < size4; q += gl_WorkGroupSize.x) {
-            y4[base4 + q] = (texelFetch(x4, int(base4 + q)) - mean) * (rstd * weight[walk.channel]) + bias[walk.channel];
+            y4[base4 + q] = activate4((texelFetch(x4, int(base4 + q)) - mean) * (rstd * weight[walk.channel]) + bias[walk.channel]);
             channel_walk_next(walk, hw4);
         }
     } else if (quads && p.hw >= 4) {
@@ -67,13 +72,13 @@ void main() {
             const bvec4 in_next = quad_in_next_channel(walk, p.hw);
             const vec4 scale = mix(vec4(weight[walk.channel]), vec4(weight[next]), in_next) * rstd;
             const vec4 shift4 = mix(vec4(bias[walk.channel]), vec4(bias[next]), in_next);
-            y4[base4 + q] = (texelFetch(x4, int(base4 + q)) - mean) * scale + shift4;
+            y4[base4 + q] = activate4((texelFetch(x4, int(base4 + q)) - mean) * scale + shift4);
             channel_walk_next(walk, p.hw);
         }
     } else {
         ChannelWalk walk = channel_walk_start(first_channel, p.hw);
         for (uint i = t; i < size; i += gl_WorkGroupSize.x) {
-            y[base + i] = (texel_element(x4, base + i) - mean) * rstd * weight[walk.channel] + bias[walk.channel];
+            y[base + i] = activate((texel_element(x4, base + i) - mean) * rstd * weight[walk.channel] + bias[walk.channel]);
             channel_walk_next(walk, p.hw);
         }
     }

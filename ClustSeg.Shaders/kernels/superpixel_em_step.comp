@@ -14,7 +14,7 @@
 layout(constant_id = 0) const int CHANNELS = 5;
 layout(local_size_x_id = 1) in;
 layout(constant_id = 2) const bool LABELS = false;
-layout(std430, binding = 0) readonly buffer Features { float f[]; };      // [B, C, N]
+layout(binding = 0) uniform samplerBuffer f;                            // [B, C, N], read through texel_element (common.glsl)
 layout(std430, binding = 1) readonly buffer Centres { float cen[]; };     // [B, C, K]
 layout(std430, binding = 2) writeonly buffer Partials { float part[]; };  // [B, K, lanes, 9, C + 1]: mass, then sums
 layout(std430, binding = 3) writeonly buffer Labels { int labels[]; };    // [B, N]
@@ -46,7 +46,9 @@ void main() {
         int dy = div_floor(i, cellWidth);
         int n = (y0 + dy) * p.W + x0 + i - dy * cellWidth;
         float fv[CHANNELS];
-        [[unroll]] for (int c = 0; c < CHANNELS; c++) fv[c] = f[(b * CHANNELS + c) * N + n];
+        // Texel fetches: llvmpipe gathers them in one vector instruction, where a storage-buffer load is a loop over
+        // the SIMD lanes; the pixel's 25 feature loads were most of this kernel's time with 25 channels.
+        [[unroll]] for (int c = 0; c < CHANNELS; c++) fv[c] = texel_element(f, uint((b * CHANNELS + c) * N + n));
         float logits[9];
         float best = -3.4e38;
         int bestSlot = 4;

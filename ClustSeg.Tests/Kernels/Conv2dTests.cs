@@ -336,7 +336,7 @@ public sealed class Conv2dTests(VulkanFixture fixture) : VulkanTest(fixture)
         recorder.Conv2dBackward(x, w, Device.Poisoned("gradY", s.ShapeY), null, strided ? null : Device.Poisoned("dw", s.ShapeW), null, s.G);
         recorder.Submit();
         var kernels = recorder.Timings.Select(t => t.Kernel.Split('/')[0]).ToList();
-        Assert.Contains("width_copy", kernels);
+        Assert.Contains("plane_copy", kernels);
         Assert.DoesNotContain(kernels, k => k is "conv2d" or "conv2d_backward_weight");
     }
 
@@ -389,7 +389,7 @@ public sealed class Conv2dTests(VulkanFixture fixture) : VulkanTest(fixture)
         string[] winograd = ["conv2d_winograd_weights", variant + "_input", variant + "_output"];
         var inference = Kernels(recordsBackward: false);
         Assert.All(winograd, k => Assert.Equal(1, inference.Count(n => n == k)));
-        Assert.DoesNotContain(inference, k => k is "conv2d" or "conv2d_vec4" or "conv2d_im2col" or "width_copy");
+        Assert.DoesNotContain(inference, k => k is "conv2d" or "conv2d_vec4" or "conv2d_im2col" or "plane_copy");
         var training = Kernels(recordsBackward: true);
         Assert.All(winograd, k => Assert.Equal(1, training.Count(n => n == k))); // the input gradient
         Assert.DoesNotContain(training, k => k is "conv2d" or "conv2d_backward_input" or "conv2d_backward_weight");

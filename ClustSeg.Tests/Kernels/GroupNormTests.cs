@@ -97,6 +97,27 @@ public sealed class GroupNormTests(VulkanFixture fixture) : VulkanTest(fixture)
             Assert.Equal(x.Skip(s * size).Take(size).Average(), means[s], 1e-4);
     }
 
+    [Theory]
+    [InlineData(2, 24, 5, 7, 8)]   // element by element
+    [InlineData(2, 24, 6, 10, 8)]  // the vec4 path
+    [InlineData(2, 32, 5, 7, 8)]   // vec4s over odd planes
+    public void ForwardWithReluIsTheReluOfTheForward(int n, int c, int h, int w, int groups)
+    {
+        var x = Numerics.RoundToFloat(Offset(Numerics.Random(n * c * h * w, 12, 2.0), 3.0));
+        var weight = Numerics.RoundToFloat(Numerics.Random(c, 13));
+        var bias = Numerics.RoundToFloat(Numerics.Random(c, 14));
+        var ty = Device.Poisoned("y", n, c, h, w);
+        using (var recorder = Device.BeginRecording())
+        {
+            recorder.GroupNorm(Device.Upload("x", x, n, c, h, w), Device.Upload("w", weight, c), Device.Upload("b", bias, c), ty,
+                Device.Poisoned("mean", n, groups), Device.Poisoned("rstd", n, groups), groups, relu: true);
+            recorder.Submit();
+        }
+        var expected = Reference(x, weight, bias, n, c, h * w, groups).Select(v => Math.Max(v, 0)).ToArray();
+        Assert.Contains(expected, v => v == 0);
+        Numerics.AssertClose(Device.Read(ty), expected);
+    }
+
     [Fact]
     public void ReferenceBackwardMatchesFiniteDifferences()
     {

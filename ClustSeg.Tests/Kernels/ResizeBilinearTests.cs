@@ -73,6 +73,8 @@ public sealed class ResizeBilinearTests(VulkanFixture fixture) : VulkanTest(fixt
 
     [Theory]
     [InlineData(2, 3, 5, 7, 10, 14)]   // exact 2x up (the FPN)
+    [InlineData(2, 3, 5, 6, 10, 12)]   // 2x up into rows of whole vec4s (the vector path)
+    [InlineData(1, 2, 7, 3, 9, 8)]     // awkward up into rows of whole vec4s
     [InlineData(1, 2, 7, 5, 17, 13)]   // awkward up
     [InlineData(2, 1, 19, 23, 5, 7)]   // awkward down
     [InlineData(1, 3, 11, 4, 3, 9)]    // down in y, up in x

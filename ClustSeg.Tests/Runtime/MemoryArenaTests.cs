@@ -37,6 +37,17 @@ public sealed class MemoryArenaTests(VulkanFixture fixture) : VulkanTest(fixture
     }
 
     [Fact]
+    public void ARangeUploadWritesOnlyItsElements()
+    {
+        var tensor = Device.Scratch.Allocate("range", DType.F32, 2, 5);
+        Device.Upload<float>(tensor, Enumerable.Repeat(-1f, 10).ToArray());
+        Device.Upload<float>(tensor, 3, [7f, 8f, 9f]); // an offset no storage binding could start at
+        Assert.Equal([-1f, -1f, -1f, 7f, 8f, 9f, -1f, -1f, -1f, -1f], Device.Download<float>(tensor));
+        var e = Assert.Throws<ArgumentException>(() => Device.Upload<float>(tensor, 8, [1f, 2f, 3f]));
+        Assert.Contains("holds 10", e.Message);
+    }
+
+    [Fact]
     public void ReleasedRangesAreReusedAndMerged()
     {
         var a = Device.Persistent.Allocate("a", DType.F32, 1000);

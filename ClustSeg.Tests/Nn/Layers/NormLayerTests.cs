@@ -22,6 +22,20 @@ public sealed class NormLayerTests(VulkanFixture fixture) : VulkanTest(fixture)
             (context, t) => layer.Forward(context, t[0]), (context, g) => [layer.Backward(context, g)]);
     }
 
+    [Fact]
+    public void GroupNormWithReluIsTheReluOfTheNormalisation()
+    {
+        // relu: true fuses the activation into the normalisation's pass; the backward masks by the output it kept.
+        int[] shape = [2, 8, 3, 5];
+        const int groups = 4, c = 8, hw = 15, size = c / groups * hw;
+        var layer = new GroupNorm(groups, c, 1e-5f, relu: true);
+        Assert.True(layer.Relu);
+        new LayerHarness(Device).Check(layer, [LayerInput.Random(5, shape)], shape,
+            (x, p) => Normalize(x[0], 2 * groups, size, 1e-5, p["weight"], p["bias"], (s, i) => s % groups * (c / groups) + i / hw)
+                .Select(v => Math.Max(v, 0)).ToArray(),
+            (context, t) => layer.Forward(context, t[0]), (context, g) => [layer.Backward(context, g)]);
+    }
+
     [Theory]
     [InlineData(new[] { 2, 3, 7 }, 1e-5f)]
     [InlineData(new[] { 5, 16 }, 1e-2f)]
