@@ -40,6 +40,12 @@ internal static class InferCommand
         DefaultValueFactory = _ => 10,
     };
 
+    private static readonly Option<float?> Compactness = new("--compactness")
+    {
+        Description = "Superpixel task: eta, the weight of position against colour (larger is more compact); default: the " +
+                      "checkpoint's, else 10.",
+    };
+
     private static readonly Option<int> Batch = new("--batch", "-b")
     {
         Description = "With --checkpoint: up to this many consecutive pictures of the same padded size per forward pass.",
@@ -86,6 +92,7 @@ internal static class InferCommand
         command.Options.Add(Task);
         command.Options.Add(Superpixels);
         command.Options.Add(Iterations);
+        command.Options.Add(Compactness);
         command.Options.Add(Csv);
         command.Options.Add(Checkpoint);
         command.Options.Add(Raw);
@@ -107,6 +114,18 @@ internal static class InferCommand
         if (parse.GetValue(Task) == "superpixel")
             SuperpixelModel.CheckMetadata(SafetensorsFile.Read(checkpoint).Metadata, checkpoint); // names what the file holds instead
         return MaskTaskInference.Run(device, checkpoint, parse.GetValue(Task), files, parse.GetValue(OutputDir)!, parse.GetValue(Batch), output, error);
+    }
+
+    private static void Validate(SuperpixelOptions options)
+    {
+        try
+        {
+            options.Validate();
+        }
+        catch (ArgumentOutOfRangeException e)
+        {
+            throw new ClustSegException(e.Message.Split(Environment.NewLine)[0], "See `clustseg-cli infer --help`.");
+        }
     }
 
     private static int Run(ParseResult parse, TextWriter output, TextWriter error)
@@ -132,16 +151,11 @@ internal static class InferCommand
         var outDir = parse.GetValue(OutputDir)!;
         ImageInputs.CheckOutputs(files, outDir, ".png", "_boundaries.png", ".csv");
         var options = new SuperpixelOptions { Superpixels = parse.GetValue(Superpixels), Iterations = parse.GetValue(Iterations) };
-        try
-        {
-            options.Validate();
-        }
-        catch (ArgumentOutOfRangeException e)
-        {
-            throw new ClustSegException(e.Message.Split(Environment.NewLine)[0], "See `clustseg-cli infer --help`.");
-        }
+        Validate(options with { PositionScale = parse.GetValue(Compactness) ?? options.PositionScale });
         using var device = GlobalOptions.OpenDevice(parse);
         var model = superpixelCheckpoint is null ? null : SuperpixelModel.Load(device, superpixelCheckpoint);
+        options = options with { PositionScale = parse.GetValue(Compactness) ?? model?.Compactness ?? options.PositionScale };
+        output.WriteLine($"superpixel model: {(model is null ? "untrained (Lab + xy, soft SLIC)" : superpixelCheckpoint)}, compactness {options.PositionScale}");
         var segmenter = new SuperpixelSegmenter(device, options, model);
         var failures = 0;
         new ProgressBar("infer", files.Count, error).Run(advance =>

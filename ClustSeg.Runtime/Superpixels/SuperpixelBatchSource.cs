@@ -90,7 +90,8 @@ public sealed class SuperpixelBatchSource : ITrainingBatchSource<SuperpixelBatch
         var contiguous = LabelMaps.RelabelContiguous(new LabelMap(w, h, labels), out var labelCount);
         var options = settings.Features with { Superpixels = k };
         var labXy = SuperpixelFeatures.LabXy(new RgbImage(w, h, pixels), options);
-        var grid = SuperpixelGrid.For(Math.Max(1, (int)Math.Round(k / options.FragmentRatio)), h, w);
+        // Cells of the size the first inference attempt gives a whole picture at the same superpixel density.
+        var grid = SuperpixelGrid.For(Math.Max(1, (int)Math.Round(k / options.FragmentRatio((long)h * w, k))), h, w);
         return new SuperpixelBatch(labXy, contiguous.Labels, labelCount, h, w, k, grid, sample.Info.Id);
     }
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using ClustSeg.Models;
 using ClustSeg.Runtime.Errors;
 using ClustSeg.Runtime.Imaging;
@@ -38,27 +39,50 @@ public sealed class SuperpixelModel
     /// <summary>SHA-256 of models/superpixel.cseg, which this build's CNN was generated from.</summary>
     public static string SpecSha256 => SuperpixelCnn.SpecSha256;
 
-    /// <summary>The checkpoint metadata: model, task, empty class lists, spec_sha256.</summary>
-    public static Dictionary<string, string> Metadata() => Checkpoint.Metadata(Name, TaskName, [], [], SpecSha256);
+    /// <summary>The metadata key of the compactness eta a superpixel checkpoint is meant to run with.</summary>
+    public const string CompactnessKey = "compactness";
+
+    /// <summary>
+    /// The compactness eta (s_p = eta sqrt(K) / max(H, W)) this model was trained with and runs with by default, or
+    /// null when its checkpoint does not say (inference then uses <see cref="SuperpixelOptions.PositionScale"/>'s default).
+    /// </summary>
+    public float? Compactness { get; init; }
+
+    /// <summary>The checkpoint metadata: model, task, empty class lists, spec_sha256, and the compactness when known.</summary>
+    public static Dictionary<string, string> Metadata(float? compactness = null)
+    {
+        var metadata = Checkpoint.Metadata(Name, TaskName, [], [], SpecSha256);
+        if (compactness is { } eta) metadata[CompactnessKey] = eta.ToString("R", CultureInfo.InvariantCulture);
+        return metadata;
+    }
 
     /// <summary>Allocates device memory and fills the parameters with their default initialisation for <paramref name="seed"/>.</summary>
     public void Initialize(GpuDevice device, int seed) => ModuleState.Initialize(_cnn, device, seed);
 
     /// <summary>Writes the model's initial state for <paramref name="seed"/> to a checkpoint without a device (atomic).</summary>
-    public void SaveInitialCheckpoint(string path, int seed) => Checkpoint.SaveInitial(_cnn, seed, path, Metadata());
+    public void SaveInitialCheckpoint(string path, int seed) => Checkpoint.SaveInitial(_cnn, seed, path, Metadata(Compactness));
 
     /// <summary>Downloads the parameters and writes a checkpoint with <see cref="Metadata"/> (atomic).</summary>
-    public void Save(GpuDevice device, string path) => Checkpoint.Save(_cnn, device, path, Metadata());
+    public void Save(GpuDevice device, string path) => Checkpoint.Save(_cnn, device, path, Metadata(Compactness));
 
     /// <summary>Opens a superpixel checkpoint, checking its metadata and spec hash, and uploads its tensors.</summary>
     /// <exception cref="ClustSegException">The file is not a superpixel checkpoint of this build's spec, or its tensors differ.</exception>
     public static SuperpixelModel Load(GpuDevice device, string path)
     {
         ArgumentNullException.ThrowIfNull(device);
-        CheckMetadata(SafetensorsFile.Read(path).Metadata, path);
-        var model = new SuperpixelModel();
+        var metadata = SafetensorsFile.Read(path).Metadata;
+        CheckMetadata(metadata, path);
+        var model = new SuperpixelModel { Compactness = ReadCompactness(metadata, path) };
         Checkpoint.Load(model._cnn, device, path);
         return model;
+    }
+
+    private static float? ReadCompactness(IReadOnlyDictionary<string, string> metadata, string path)
+    {
+        if (!metadata.TryGetValue(CompactnessKey, out var text)) return null;
+        if (float.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var eta) && eta >= 0 && float.IsFinite(eta)) return eta;
+        throw new ClustSegException($"Checkpoint '{path}' gives its compactness as '{text}', which is not a number of at least 0.",
+            "Write the checkpoint again with clustseg-cli, or remove the 'compactness' metadata entry and pass --compactness.");
     }
 
     /// <summary>Whether a checkpoint's metadata says it holds a superpixel model (whatever its spec hash).</summary>
@@ -85,22 +109,64 @@ public sealed class SuperpixelModel
         }
     }
 
+    /// <summary>The CNN's input width is padded to a multiple of this, so that every row is a whole number of vec4s.</summary>
+    public const int CnnWidthMultiple = 8;
+
+    /// <summary>The CNN's input height is padded to a multiple of this, so that the stride-2 branch upsamples by exactly 2.</summary>
+    public const int CnnHeightMultiple = 2;
+
+    /// <summary>The size the CNN runs at for an image of <paramref name="height"/> x <paramref name="width"/>.</summary>
+    public static (int Height, int Width) CnnSize(int height, int width) =>
+        (RoundUp(height, CnnHeightMultiple), RoundUp(width, CnnWidthMultiple));
+
     /// <summary>
-    /// Records the pixel features concat(CNN(Lab), labXy) [B, 25, H, W] from <paramref name="labXy"/> [B, 5, H, W]
-    /// (<see cref="SuperpixelFeatures.LabXy"/>). In a training context the CNN keeps its state for
-    /// <see cref="RecordFeaturesBackward"/>.
+    /// The CNN's input on the host: the Lab * s_c planes of <paramref name="labXy"/> [5, H, W] (the first three),
+    /// padded below and on the right to <see cref="CnnSize"/> by repeating the last row and column.
     /// </summary>
-    public Tensor RecordFeatures(ModuleContext context, Tensor labXy)
+    /// <remarks>
+    /// A 481-pixel row is never a whole number of vec4s, and every CPU-device kernel writing one stores element by
+    /// element. At the padded size each kernel of the CNN runs its vector path. Repeating the border rather than adding
+    /// zeros adds no edge that the CNN would answer to; the output is cropped back to H x W. Training runs the same
+    /// padding, so the model it learns is the one inference evaluates.
+    /// </remarks>
+    public static float[] CnnInput(ReadOnlySpan<float> labXy, int height, int width)
+    {
+        var n = height * width;
+        if (labXy.Length != SuperpixelFeatures.LabXyChannels * n)
+            throw new ArgumentException($"Expected Lab + (y, x) features [5, {height}, {width}] ({SuperpixelFeatures.LabXyChannels * n} values), got {labXy.Length}.", nameof(labXy));
+        var (paddedHeight, paddedWidth) = CnnSize(height, width);
+        var input = new float[LabChannels * paddedHeight * paddedWidth];
+        for (var c = 0; c < LabChannels; c++)
+        for (var y = 0; y < paddedHeight; y++)
+        {
+            var source = labXy.Slice(c * n + Math.Min(y, height - 1) * width, width);
+            var row = input.AsSpan((c * paddedHeight + y) * paddedWidth, paddedWidth);
+            source.CopyTo(row);
+            row[width..].Fill(source[^1]);
+        }
+        return input;
+    }
+
+    /// <summary>
+    /// Records the pixel features concat(CNN(Lab), labXy) [1, 25, H, W] from <paramref name="labXy"/> [1, 5, H, W]
+    /// (<see cref="SuperpixelFeatures.LabXy"/>) and <paramref name="cnnInput"/> [1, 3, H', W'] (<see cref="CnnInput"/>).
+    /// In a training context the CNN keeps its state for <see cref="RecordFeaturesBackward"/>. Batches hold one image,
+    /// since K and with it every EM tensor changes from image to image.
+    /// </summary>
+    public Tensor RecordFeatures(ModuleContext context, Tensor labXy, Tensor cnnInput)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(labXy);
-        if (labXy.Rank != 4 || labXy.Dim(1) != SuperpixelFeatures.LabXyChannels)
-            throw new ArgumentException($"'{labXy.Name}' is [{labXy.ShapeText}]; the superpixel CNN takes Lab + (y, x) features [B, 5, H, W].", nameof(labXy));
-        var lab = context.Scratch.Allocate("superpixel.lab", DType.F32, labXy.Dim(0), LabChannels, labXy.Dim(2), labXy.Dim(3));
-        context.Recorder.SliceChannels(labXy, 0, lab);
-        var cnn = _cnn.Forward(context, lab);
-        var features = context.Scratch.Allocate("superpixel.features", DType.F32, labXy.Dim(0), FeatureChannels, labXy.Dim(2), labXy.Dim(3));
-        context.Recorder.ConcatChannels([cnn, labXy], features);
+        ArgumentNullException.ThrowIfNull(cnnInput);
+        if (labXy.Rank != 4 || labXy.Dim(0) != 1 || labXy.Dim(1) != SuperpixelFeatures.LabXyChannels)
+            throw new ArgumentException($"'{labXy.Name}' is [{labXy.ShapeText}]; the superpixel model takes the Lab + (y, x) features of one image [1, 5, H, W].", nameof(labXy));
+        int h = labXy.Dim(2), w = labXy.Dim(3);
+        var (paddedHeight, paddedWidth) = CnnSize(h, w);
+        if (!cnnInput.Shape.SequenceEqual([1, LabChannels, paddedHeight, paddedWidth]))
+            throw new ArgumentException($"'{cnnInput.Name}' is [{cnnInput.ShapeText}]; for a {h} x {w} image the CNN takes [1, {LabChannels}, {paddedHeight}, {paddedWidth}] (SuperpixelModel.CnnInput).", nameof(cnnInput));
+        var features = context.Scratch.Allocate("superpixel.features", DType.F32, 1, FeatureChannels, h, w);
+        RecordCnnInto(context, cnnInput, features);
+        context.Recorder.CopyChannels(labXy, 0, features, CnnChannels, SuperpixelFeatures.LabXyChannels);
         return features;
     }
 
@@ -112,8 +178,11 @@ public sealed class SuperpixelModel
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(featuresGrad);
-        var cnnGrad = context.Scratch.Allocate("superpixel.cnn.grad", DType.F32, featuresGrad.Dim(0), CnnChannels, featuresGrad.Dim(2), featuresGrad.Dim(3));
-        context.Recorder.SliceChannels(featuresGrad, 0, cnnGrad);
+        int h = featuresGrad.Dim(2), w = featuresGrad.Dim(3);
+        var (paddedHeight, paddedWidth) = CnnSize(h, w);
+        var cnnGrad = context.Scratch.Allocate("superpixel.cnn.grad", DType.F32, 1, CnnChannels, paddedHeight, paddedWidth);
+        // The crop's backward pads with zeros: the padding's outputs are not features.
+        context.Recorder.CopyPlanes(CnnChannelsOf(featuresGrad), cnnGrad);
         _cnn.Backward(context, cnnGrad);
     }
 
@@ -127,8 +196,9 @@ public sealed class SuperpixelModel
         {
             var input = scratch.Allocate("superpixel.labxy", DType.F32, 1, SuperpixelFeatures.LabXyChannels, height, width);
             device.Upload<float>(input, labXy);
+            var cnnInput = UploadCnnInput(device, labXy, height, width);
             using var recorder = device.BeginRecording();
-            var features = RecordFeatures(TrainingStep.InferenceContext(device, recorder), input);
+            var features = RecordFeatures(TrainingStep.InferenceContext(device, recorder), input, cnnInput);
             recorder.Submit();
             return device.Download<float>(features);
         }
@@ -139,29 +209,75 @@ public sealed class SuperpixelModel
     }
 
     /// <summary>
-    /// The pixel features [25, H, W] of one image on the host: the CNN's 20 channels, then <paramref name="labXy"/>.
-    /// The CNN output of the latest image is kept, keyed by the image object and the Lab settings, so segmenting one
-    /// image at several K runs the CNN once; <paramref name="cnnTime"/> is what the CNN pass took when it ran, so time
-    /// per image stays honest when the cache answers.
+    /// The pixel features [1, 25, H, W] of one image on the device: the CNN's 20 channels, then
+    /// <paramref name="labXy"/>. The tensor belongs to the model and holds the latest image's CNN output, keyed by the
+    /// image object and the Lab settings, so segmenting one image at several K runs the CNN once; each call rewrites
+    /// the Lab + (y, x) channels, whose s_p depends on K. <paramref name="cnnTime"/> is what the CNN pass took when it
+    /// ran, so time per image stays honest when the cache answers. The tensor stays valid until the next call.
     /// </summary>
-    public float[] Features(GpuDevice device, RgbImage image, float[] labXy, SuperpixelOptions options, out TimeSpan cnnTime)
+    public Tensor DeviceFeatures(GpuDevice device, RgbImage image, float[] labXy, SuperpixelOptions options, out TimeSpan cnnTime)
     {
+        ArgumentNullException.ThrowIfNull(device);
         ArgumentNullException.ThrowIfNull(image);
         ArgumentNullException.ThrowIfNull(options);
-        int h = image.Height, w = image.Width, n = h * w;
-        if (_cache is not { } hit || !ReferenceEquals(hit.Image, image) || hit.ColorScale != options.ColorScale || hit.Smoothing != options.Smoothing)
+        int h = image.Height, w = image.Width;
+        if (_cache is not { } hit || !hit.Answers(image, options, device))
         {
+            if (_cache is { } stale && stale.Features.IsAlive && ReferenceEquals(stale.Features.Arena, device.Persistent))
+                device.Persistent.Release(stale.Features);
+            _cache = null;
             var clock = System.Diagnostics.Stopwatch.StartNew();
-            var all = ComputeFeatures(device, labXy, h, w);
-            hit = new CnnCacheEntry(image, options.ColorScale, options.Smoothing, all[..(CnnChannels * n)], clock.Elapsed);
+            var features = device.Persistent.Allocate("superpixel.features", DType.F32, 1, FeatureChannels, h, w);
+            var scratch = device.Scratch;
+            scratch.Reset();
+            try
+            {
+                var cnnInput = UploadCnnInput(device, labXy, h, w);
+                using var recorder = device.BeginRecording();
+                RecordCnnInto(TrainingStep.InferenceContext(device, recorder), cnnInput, features);
+                recorder.Submit();
+            }
+            catch
+            {
+                device.Persistent.Release(features);
+                throw;
+            }
+            finally
+            {
+                scratch.Reset();
+            }
+            hit = new CnnCacheEntry(image, options.ColorScale, options.Smoothing, features, clock.Elapsed);
             _cache = hit;
         }
-        var features = new float[FeatureChannels * n];
-        hit.Cnn.CopyTo(features, 0);
-        labXy.CopyTo(features, CnnChannels * n);
+        device.Upload<float>(hit.Features, (long)CnnChannels * h * w, labXy);
         cnnTime = hit.Time;
-        return features;
+        return hit.Features;
     }
 
-    private sealed record CnnCacheEntry(RgbImage Image, float ColorScale, float Smoothing, float[] Cnn, TimeSpan Time);
+    /// <summary>Runs the CNN on <paramref name="cnnInput"/> and crops its output into the first 20 channels of <paramref name="features"/>.</summary>
+    private void RecordCnnInto(ModuleContext context, Tensor cnnInput, Tensor features) =>
+        context.Recorder.CopyPlanes(_cnn.Forward(context, cnnInput), CnnChannelsOf(features));
+
+    /// <summary>The first 20 channels of a one-image [1, 25, H, W] tensor: contiguous and at its start, so a view.</summary>
+    private static Tensor CnnChannelsOf(Tensor features) =>
+        features.Window($"{features.Name}.cnn", 0, 1, CnnChannels, features.Dim(2), features.Dim(3))
+        ?? throw new InvalidOperationException("A view at a tensor's own offset is always bindable.");
+
+    /// <summary>Uploads <see cref="CnnInput"/> of one image into a new scratch tensor [1, 3, H', W'].</summary>
+    internal static Tensor UploadCnnInput(GpuDevice device, float[] labXy, int height, int width)
+    {
+        var (paddedHeight, paddedWidth) = CnnSize(height, width);
+        var input = device.Scratch.Allocate("superpixel.cnn.input", DType.F32, 1, LabChannels, paddedHeight, paddedWidth);
+        device.Upload<float>(input, CnnInput(labXy, height, width));
+        return input;
+    }
+
+    private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
+
+    private sealed record CnnCacheEntry(RgbImage Image, float ColorScale, float Smoothing, Tensor Features, TimeSpan Time)
+    {
+        public bool Answers(RgbImage image, SuperpixelOptions options, GpuDevice device) =>
+            ReferenceEquals(Image, image) && ColorScale == options.ColorScale && Smoothing == options.Smoothing &&
+            Features.IsAlive && ReferenceEquals(Features.Arena, device.Persistent);
+    }
 }

@@ -33,7 +33,7 @@ public sealed class SuperpixelObjective : ITrainingObjective<SuperpixelBatch>
     public Module Model => SuperpixelModel.Module;
 
     /// <inheritdoc />
-    public IReadOnlyDictionary<string, string> CheckpointMetadata => SuperpixelModel.Metadata();
+    public IReadOnlyDictionary<string, string> CheckpointMetadata => SuperpixelModel.Metadata(_settings.Features.PositionScale);
 
     /// <inheritdoc />
     public TrainingStepRecording RecordStep(GpuDevice device, CommandRecorder recorder, SuperpixelBatch batch)
@@ -47,12 +47,13 @@ public sealed class SuperpixelObjective : ITrainingObjective<SuperpixelBatch>
         var scratch = device.Scratch;
         var labXy = scratch.Allocate("superpixel.labxy", DType.F32, 1, SuperpixelFeatures.LabXyChannels, h, w);
         device.Upload<float>(labXy, batch.LabXy);
+        var cnnInput = SuperpixelModel.UploadCnnInput(device, batch.LabXy, h, w);
         var labels = scratch.Allocate("superpixel.gt", DType.I32, 1, h, w);
         device.Upload<int>(labels, batch.Labels);
 
         var context = TrainingStep.TrainingContext(device, recorder);
         // The loop zeroed the gradients and checks that every Forward met its Backward; only the step itself is here.
-        var features = Scaled(context, SuperpixelModel.RecordFeatures(context, labXy), _settings.FeatureScale, "superpixel.features.scaled");
+        var features = Scaled(context, SuperpixelModel.RecordFeatures(context, labXy, cnnInput), _settings.FeatureScale, "superpixel.features.scaled");
         var positions = scratch.Allocate("superpixel.positions", DType.F32, 1, 2, h, w);
         recorder.SliceChannels(labXy, 3, positions);
         var loss = new SsnLossRecording(device, recorder, features, positions, labels, batch.LabelCount, batch.Grid, _settings.Iterations);

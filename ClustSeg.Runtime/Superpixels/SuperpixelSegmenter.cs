@@ -49,52 +49,64 @@ public sealed class SuperpixelSegmenter
     /// </remarks>
     public SuperpixelResult Segment(RgbImage image)
     {
+        ArgumentNullException.ThrowIfNull(image);
         var clock = Stopwatch.StartNew();
         int h = image.Height, w = image.Width, k = Options.Superpixels;
-        var features = SuperpixelFeatures.LabXy(image, Options);
-        var channels = SuperpixelFeatures.LabXyChannels;
+        var labXy = SuperpixelFeatures.LabXy(image, Options);
         var cachedCnnTime = TimeSpan.Zero;
+        Tensor? owned = null;
+        Tensor features;
         if (Model is not null)
         {
             var before = clock.Elapsed;
-            features = Model.Features(_device, image, features, Options, out var cnnTime);
+            features = Model.DeviceFeatures(_device, image, labXy, Options, out var cnnTime);
             // When the CNN output came from the cache (same image, another K), count what computing it took.
             if (clock.Elapsed - before < cnnTime) cachedCnnTime = cnnTime;
-            channels = SuperpixelModel.FeatureChannels;
         }
-        var cells = k / Options.FragmentRatio;
-        var best = SegmentWithGrid(features, channels, h, w, cells);
-        var attempt = best;
-        for (var retry = 0; retry < MaxRegridAttempts && Math.Abs(best.Count - k) > Options.CountTolerance * k; retry++)
+        else
         {
-            cells *= (double)k / Math.Max(attempt.Count, 1);
-            attempt = SegmentWithGrid(features, channels, h, w, cells);
-            if (Math.Abs(attempt.Count - k) < Math.Abs(best.Count - k)) best = attempt;
+            // Outside the scratch arena, which each EM run resets: a regrid rerun clusters the same features again.
+            features = owned = _device.Persistent.Allocate("superpixel.features", DType.F32, 1, SuperpixelFeatures.LabXyChannels, h, w);
+            _device.Upload<float>(features, labXy);
         }
-        return new SuperpixelResult(best.Labels, best.Count, best.Grid, clock.Elapsed + cachedCnnTime);
+        try
+        {
+            var cells = k / Options.FragmentRatio((long)h * w, k);
+            var best = SegmentWithGrid(features, cells);
+            var attempt = best;
+            for (var retry = 0; retry < MaxRegridAttempts && Math.Abs(best.Count - k) > Options.CountTolerance * k; retry++)
+            {
+                cells *= (double)k / Math.Max(attempt.Count, 1);
+                attempt = SegmentWithGrid(features, cells);
+                if (Math.Abs(attempt.Count - k) < Math.Abs(best.Count - k)) best = attempt;
+            }
+            return new SuperpixelResult(best.Labels, best.Count, best.Grid, clock.Elapsed + cachedCnnTime);
+        }
+        finally
+        {
+            if (owned is not null) _device.Persistent.Release(owned);
+        }
     }
 
-    private (LabelMap Labels, int Count, SuperpixelGrid Grid) SegmentWithGrid(float[] features, int channels, int h, int w, double cells)
+    private (LabelMap Labels, int Count, SuperpixelGrid Grid) SegmentWithGrid(Tensor features, double cells)
     {
+        int h = features.Dim(2), w = features.Dim(3);
         var grid = SuperpixelGrid.For(Math.Max(1, (int)Math.Round(cells)), h, w);
-        var rawLabels = RunEm(features, channels, h, w, grid);
+        var rawLabels = RunEm(features, grid);
         var connected = ConnectivityEnforcement.Enforce(new LabelMap(w, h, rawLabels), Options.Superpixels);
         var contiguous = LabelMaps.RelabelContiguous(connected, out var count);
         return (contiguous, count, grid);
     }
 
-    /// <summary>Runs seeds + EM + hard assignment on the device for planar features [C, H, W]; returns cell labels.</summary>
-    internal int[] RunEm(float[] features, int channels, int h, int w, SuperpixelGrid grid)
+    /// <summary>Runs seeds + EM + hard assignment on the device for features [1, C, H, W]; returns cell labels.</summary>
+    internal int[] RunEm(Tensor features, SuperpixelGrid grid)
     {
         var scratch = _device.Scratch;
         scratch.Reset();
         try
         {
-            var n = h * w;
-            var featureTensor = scratch.Allocate("superpixel.features", DType.F32, 1, channels, h, w);
-            _device.Upload<float>(featureTensor, features);
+            int channels = features.Dim(1), n = features.Dim(2) * features.Dim(3);
             var centres = scratch.Allocate("superpixel.centres", DType.F32, 1, channels, grid.Cells);
-            _device.Upload<float>(centres, SuperpixelFeatures.GridSeeds(features, channels, h, w, grid));
             var partials = scratch.Allocate("superpixel.partials", DType.F32, SuperpixelEmStepOp.PartialsShape(_device, 1, channels, grid));
             var mass = scratch.Allocate("superpixel.mass", DType.F32, 1, grid.Cells);
             var labels = scratch.Allocate("superpixel.labels", DType.I32, 1, n);
@@ -102,12 +114,13 @@ public sealed class SuperpixelSegmenter
             // The fused inference step: the same E-step and normalised M-step as the training kernels
             // (SuperpixelAssign, SuperpixelCentres), without storing the assignment (BENCHMARKS.md, "Superpixel speed").
             using var recorder = _device.BeginRecording();
+            recorder.AdaptiveAvgPool(features, centres.Reshape(1, channels, grid.Rows, grid.Cols));
             for (var t = 0; t < Options.Iterations; t++)
             {
-                recorder.SuperpixelEmStep(featureTensor, centres, grid, partials);
+                recorder.SuperpixelEmStep(features, centres, grid, partials);
                 recorder.SuperpixelEmReduce(partials, grid, centres, mass);
             }
-            recorder.SuperpixelEmLabels(featureTensor, centres, grid, labels);
+            recorder.SuperpixelEmLabels(features, centres, grid, labels);
             recorder.Submit();
             return _device.Download<int>(labels);
         }

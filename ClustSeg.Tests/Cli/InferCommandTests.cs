@@ -25,6 +25,7 @@ public sealed class InferCommandTests : IDisposable
         var csv = File.ReadAllLines(Path.Combine(_dir, "sample.csv"));
         Assert.Equal(240, csv.Length);
         Assert.Equal(labels.Samples.Take(320).Select(v => (int)v), csv[0].Split(',').Select(int.Parse));
+        Assert.Contains("superpixel model: untrained (Lab + xy, soft SLIC), compactness 10", output.ToString());
     }
 
     [Fact]

@@ -126,4 +126,29 @@ public sealed class TrainCommandTests(SynthFixture synth) : IClassFixture<SynthF
         Assert.Equal(2, CliRunner.Run(["train", "--task", "superpixel", "--data", "bsds500:x", "--batch", "2", "-o", Run], new StringWriter(), error));
         Assert.Contains("one crop per step", error.ToString());
     }
+
+    [Fact]
+    public void SuperpixelTrainingRecordsItsCompactnessForInference()
+    {
+        var data = SharedData.Require("bsds500");
+        if (data is null) return;
+        var error = new StringWriter();
+        var code = CliRunner.Run(["train", "--task", "superpixel", "--data", "bsds500:" + data, "-o", Run, "--steps", "2", "--crop", "40",
+            "--compactness", "11.5", "--compactness-loss-weight", "0.001"], new StringWriter(), error);
+        Assert.True(code == 0, error.ToString());
+        var model = Path.Combine(Run, "model.safetensors");
+        Assert.Equal("11.5", ClustSeg.Runtime.Nn.Safetensors.SafetensorsFile.Read(model).Metadata["compactness"]);
+
+        // infer and eval then run at that compactness unless told otherwise.
+        var output = new StringWriter();
+        Assert.Equal(0, CliRunner.Run(["infer", "--checkpoint", model, "-k", "50", "-o", Path.Combine(_work.Path, "out")], output, error));
+        Assert.Contains("compactness 11.5", output.ToString());
+        output = new StringWriter();
+        Assert.Equal(0, CliRunner.Run(["infer", "--checkpoint", model, "-k", "50", "--compactness", "9", "-o", Path.Combine(_work.Path, "out2")], output, error));
+        Assert.Contains("compactness 9", output.ToString());
+
+        error = new StringWriter();
+        Assert.Equal(2, CliRunner.Run(["train", "--task", "panoptic", "--data", "synth:" + synth.Root, "-o", Run, "--compactness", "11"], new StringWriter(), error));
+        Assert.Contains("superpixel training setting", error.ToString());
+    }
 }

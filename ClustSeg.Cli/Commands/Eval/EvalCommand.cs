@@ -26,10 +26,9 @@ internal static class EvalCommand
         DefaultValueFactory = _ => "100,200,400,600,800,1200",
     };
     public static readonly Option<int> Limit = new("--limit") { Description = "superpixel: evaluate only the first N images (quick checks)." };
-    public static readonly Option<float> Compactness = new("--compactness")
+    public static readonly Option<float?> Compactness = new("--compactness")
     {
-        Description = "superpixel: eta, weight of position against colour (larger is more compact).",
-        DefaultValueFactory = _ => new SuperpixelOptions().PositionScale,
+        Description = "superpixel: eta, weight of position against colour (larger is more compact); default: the checkpoint's, else 10.",
     };
 
     public static readonly Option<float> Smoothing = new("--smoothing")

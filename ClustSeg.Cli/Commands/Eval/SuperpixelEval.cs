@@ -29,7 +29,7 @@ internal static class SuperpixelEval
         using var device = GlobalOptions.OpenDevice(parse);
         var model = checkpoint is null ? null : SuperpixelModel.Load(device, checkpoint);
         var rows = new List<Row>();
-        var compactness = parse.GetValue(EvalCommand.Compactness);
+        var compactness = parse.GetValue(EvalCommand.Compactness) ?? model?.Compactness ?? new SuperpixelOptions().PositionScale;
         var segmenters = counts.Select(k => new SuperpixelSegmenter(device,
             new SuperpixelOptions { Superpixels = k, PositionScale = compactness, Smoothing = parse.GetValue(EvalCommand.Smoothing) }, model)).ToList();
         var aggregates = counts.Select(_ => new SuperpixelMetricsAggregator()).ToList();

@@ -49,6 +49,18 @@ internal static class TrainCommand
                       "0 for mask tasks: whole images, padded to a multiple of 32).",
     };
 
+    private static readonly Option<float?> Compactness = new("--compactness")
+    {
+        Description = "Superpixel: eta, the weight of position against colour in the features the EM clusters (default 10). The " +
+                      "checkpoint records it, and inference with the checkpoint uses it unless given another --compactness.",
+    };
+
+    private static readonly Option<float?> CompactnessLossWeight = new("--compactness-loss-weight")
+    {
+        Description = "Superpixel: weight of the SSN compactness loss term against the label reconstruction (default 1e-4); " +
+                      "larger trains toward more regular superpixels.",
+    };
+
     private static readonly Option<string> Scale = new("--scale")
     {
         Description = "Mask tasks: range of the random rescaling, MIN,MAX (clustseg.md: 0.5,2); 1,1 keeps the data's scale.",
@@ -116,7 +128,7 @@ internal static class TrainCommand
             "  clustseg-cli synth --out synth --images 2000 --size 128\n" +
             "  clustseg-cli train --task panoptic --data synth:synth -o runs/pan --steps 3000\n" +
             "  clustseg-cli eval --checkpoint runs/pan/model.safetensors --data synth:synth --split val");
-        foreach (var option in new Option[] { Task, Data, Split, Model, RunDirectory, Steps, Batch, Crop, Scale, NoFlip, LearningRate, Warmup, WeightDecay, Clip, CheckpointEvery, Seed, Resume, Init })
+        foreach (var option in new Option[] { Task, Data, Split, Model, RunDirectory, Steps, Batch, Crop, Compactness, CompactnessLossWeight, Scale, NoFlip, LearningRate, Warmup, WeightDecay, Clip, CheckpointEvery, Seed, Resume, Init })
             command.Options.Add(option);
         command.SetAction(parse => Run(parse, parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error));
         return command;
@@ -138,6 +150,8 @@ internal static class TrainCommand
             Steps = Positive(steps, "--steps"),
             BatchSize = Positive(parse.GetValue(Batch) ?? (superpixel ? 1 : 4), "--batch"),
             CropSize = parse.GetValue(Crop) is 0 && !superpixel ? 0 : Positive(parse.GetValue(Crop) ?? (superpixel ? 200 : 128), "--crop"),
+            Compactness = CompactnessFor(parse.GetValue(Compactness), superpixel, "--compactness"),
+            CompactnessLossWeight = CompactnessFor(parse.GetValue(CompactnessLossWeight), superpixel, "--compactness-loss-weight"),
             MinScale = ParseScale(parse.GetValue(Scale)!).Min,
             MaxScale = ParseScale(parse.GetValue(Scale)!).Max,
             Flip = !parse.GetValue(NoFlip),
@@ -154,6 +168,16 @@ internal static class TrainCommand
         return superpixel
             ? SuperpixelTraining.Run(device, options, parse.GetValue(Data)!, output, error)
             : MaskTraining.Run(device, options, parse.GetValue(Data)!, parse.GetValue(Split)!, output, error);
+    }
+
+    private static float? CompactnessFor(float? value, bool superpixel, string name)
+    {
+        if (value is null) return null;
+        if (!superpixel)
+            throw new ClustSegException($"{name} is a superpixel training setting, but --task is a mask task.", $"Drop {name}, or train --task superpixel.");
+        return value is >= 0 && float.IsFinite(value.Value)
+            ? value
+            : throw new ClustSegException($"{name} must be a number of at least 0, got {value}.", $"Give {name} a number of at least 0 (larger is more compact).");
     }
 
     private static (double Min, double Max) ParseScale(string text)

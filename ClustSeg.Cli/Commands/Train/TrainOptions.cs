@@ -12,6 +12,8 @@ internal sealed record TrainOptions
     public int Steps { get; init; }
     public int BatchSize { get; init; }
     public int CropSize { get; init; }
+    public float? Compactness { get; init; }
+    public float? CompactnessLossWeight { get; init; }
     public double MinScale { get; init; } = 0.5;
     public double MaxScale { get; init; } = 2.0;
     public bool Flip { get; init; } = true;
@@ -25,7 +27,7 @@ internal sealed record TrainOptions
     public string? InitFrom { get; init; }
 
     /// <summary>What a checkpoint records to tell whether a resumed run is the same training.</summary>
-    public IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string>
+    public IReadOnlyDictionary<string, string> Settings => WithCompactness(new Dictionary<string, string>
     {
         ["task"] = Task,
         ["data"] = Data,
@@ -42,5 +44,13 @@ internal sealed record TrainOptions
         ["checkpoint_every"] = CheckpointEvery.ToString(CultureInfo.InvariantCulture),
         ["seed"] = Seed.ToString(CultureInfo.InvariantCulture),
         ["init"] = InitFrom ?? "",
-    };
+    });
+
+    // Recorded only when given, so that runs started before the option existed still resume.
+    private Dictionary<string, string> WithCompactness(Dictionary<string, string> settings)
+    {
+        if (Compactness is { } eta) settings["compactness"] = eta.ToString("R", CultureInfo.InvariantCulture);
+        if (CompactnessLossWeight is { } weight) settings["compactness_loss_weight"] = weight.ToString("R", CultureInfo.InvariantCulture);
+        return settings;
+    }
 }
