@@ -1,3 +1,5 @@
+using System.Numerics;
+
 namespace ClustSeg.Runtime.Imaging;
 
 /// <summary>Separable Gaussian blur of one float plane, edges clamped (replicated).</summary>
@@ -15,32 +17,41 @@ public static class GaussianBlur
         for (var i = 0; i < weights.Length; i++) weights[i] = (float)(weights[i] / total);
 
         var temp = new float[plane.Length];
+        // Both passes add whole shifted rows times one weight (vectorised), so no per-pixel tap loop; the columns a
+        // shift would read past the row's ends take the clamped edge value instead.
+        var padded = new float[width + 2 * radius];
         for (var y = 0; y < height; y++)
         {
             var row = plane.Slice(y * width, width);
+            padded.AsSpan(0, radius).Fill(row[0]);
+            row.CopyTo(padded.AsSpan(radius));
+            padded.AsSpan(radius + width).Fill(row[^1]);
             var output = temp.AsSpan(y * width, width);
-            for (var x = 0; x < width; x++)
-            {
-                float sum = 0;
-                // Clamping only near the ends: the interior loop stays free of bounds arithmetic.
-                if (x >= radius && x + radius < width)
-                    for (var k = -radius; k <= radius; k++) sum += weights[k + radius] * row[x + k];
-                else
-                    for (var k = -radius; k <= radius; k++) sum += weights[k + radius] * row[Math.Clamp(x + k, 0, width - 1)];
-                output[x] = sum;
-            }
+            output.Clear();
+            for (var k = 0; k <= 2 * radius; k++) AddScaled(output, padded.AsSpan(k, width), weights[k]);
         }
-        // Vertical pass row by row (whole source rows times one weight), so memory is read in order.
         for (var y = 0; y < height; y++)
         {
             var output = plane.Slice(y * width, width);
             output.Clear();
             for (var k = -radius; k <= radius; k++)
+                AddScaled(output, temp.AsSpan(Math.Clamp(y + k, 0, height - 1) * width, width), weights[k + radius]);
+        }
+    }
+
+    /// <summary>destination += weight * source, a vector at a time.</summary>
+    private static void AddScaled(Span<float> destination, ReadOnlySpan<float> source, float weight)
+    {
+        var i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            var w = new Vector<float>(weight);
+            for (; i <= destination.Length - Vector<float>.Count; i += Vector<float>.Count)
             {
-                var source = temp.AsSpan(Math.Clamp(y + k, 0, height - 1) * width, width);
-                var weight = weights[k + radius];
-                for (var x = 0; x < width; x++) output[x] += weight * source[x];
+                var d = new Vector<float>(destination[i..]);
+                (d + w * new Vector<float>(source[i..])).CopyTo(destination[i..]);
             }
         }
+        for (; i < destination.Length; i++) destination[i] += weight * source[i];
     }
 }
