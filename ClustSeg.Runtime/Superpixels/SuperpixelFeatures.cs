@@ -4,8 +4,8 @@ using ClustSeg.Runtime.Ops;
 namespace ClustSeg.Runtime.Superpixels;
 
 /// <summary>
-/// Host-side pieces of the superpixel model that are cheap on the CPU: the colour and position features of the
-/// untrained model, and grid seeds by adaptive average pooling.
+/// The host-side piece of the superpixel model that is cheap on the CPU: the colour and position features of the
+/// untrained model. Grid seeds are taken on the device by adaptive average pooling (SuperpixelSegmenter).
 /// </summary>
 public static class SuperpixelFeatures
 {
@@ -35,31 +35,4 @@ public static class SuperpixelFeatures
     /// <summary>s_p for an image of this size.</summary>
     public static float PositionScale(SuperpixelOptions options, int height, int width) =>
         (float)(options.PositionScale * Math.Sqrt(options.Superpixels) / Math.Max(height, width));
-
-    /// <summary>
-    /// Grid seeds [C, gh*gw]: the mean of each channel over each cell, cells as adaptive average pooling defines them
-    /// (rows floor(i H / gh) .. ceil((i + 1) H / gh) - 1), in row-major cell order.
-    /// </summary>
-    public static float[] GridSeeds(ReadOnlySpan<float> features, int channels, int height, int width, SuperpixelGrid grid)
-    {
-        var seeds = new float[channels * grid.Cells];
-        for (var r = 0; r < grid.Rows; r++)
-        {
-            int y0 = r * height / grid.Rows, y1 = (int)Math.Ceiling((r + 1) * (double)height / grid.Rows);
-            for (var q = 0; q < grid.Cols; q++)
-            {
-                int x0 = q * width / grid.Cols, x1 = (int)Math.Ceiling((q + 1) * (double)width / grid.Cols);
-                var count = (y1 - y0) * (x1 - x0);
-                for (var c = 0; c < channels; c++)
-                {
-                    double sum = 0;
-                    var plane = features.Slice(c * height * width, height * width);
-                    for (var y = y0; y < y1; y++)
-                    for (var x = x0; x < x1; x++) sum += plane[y * width + x];
-                    seeds[c * grid.Cells + r * grid.Cols + q] = (float)(sum / count);
-                }
-            }
-        }
-        return seeds;
-    }
 }

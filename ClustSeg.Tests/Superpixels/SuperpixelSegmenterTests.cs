@@ -52,16 +52,4 @@ public sealed class SuperpixelSegmenterTests(VulkanFixture fixture) : VulkanTest
         }
         Assert.True(mixedPixels < 0.03 * labels.PixelCount, $"{mixedPixels} pixels sit in superpixels straddling the disc edge");
     }
-
-    [Fact]
-    public void GridSeedsAreAdaptivePoolingMeans()
-    {
-        // 1 channel, 5x4 image of values 0..19, grid 2x3: cells follow floor(i H / gh) .. ceil((i+1) H / gh) - 1.
-        var values = Enumerable.Range(0, 20).Select(v => (float)v).ToArray();
-        var seeds = SuperpixelFeatures.GridSeeds(values, 1, 5, 4, new SuperpixelGrid(2, 3));
-        // Row cells: rows 0..2 and 2..4; column cells: 0..1, 1..2, 2..3.
-        float Mean(int y0, int y1, int x0, int x1) =>
-            (float)Enumerable.Range(y0, y1 - y0 + 1).SelectMany(y => Enumerable.Range(x0, x1 - x0 + 1).Select(x => values[y * 4 + x])).Average();
-        Assert.Equal([Mean(0, 2, 0, 1), Mean(0, 2, 1, 2), Mean(0, 2, 2, 3), Mean(2, 4, 0, 1), Mean(2, 4, 1, 2), Mean(2, 4, 2, 3)], seeds);
-    }
 }
