@@ -145,18 +145,18 @@ internal static class Gemm
     private static Tensor? Window(Tensor t, long elementOffset) => t.Window(elementOffset, (int)(t.ElementCount - elementOffset));
 
     /// <summary>
+    /// Rows per workgroup of the vec4 kernel: 16, or all of M when it is a little more (20 or 24 rows, as the superpixel
+    /// CNN's 20-channel projection), which would otherwise take a second row group of mostly idle rows.
+    /// </summary>
+    private static int Vec4RowsFor(int m) => m is > Vec4Rows and <= Vec4Rows + 8 && m % 4 == 0 ? m : Vec4Rows;
+
+    /// <summary>
     /// Whether matmul_blocked_vec4.comp can run <paramref name="g"/>: every stride it loads along (the rows of stored A
     /// and B, C's rows, the batch strides) must be a whole number of vec4s, tensor offsets being 64-byte aligned. M only
     /// matters when A is stored [K, M]; K only where it is a row length (A not transposed, or B transposed), since the
     /// kernel pads a ragged K with zero rows otherwise. Non-multiple-of-4 M and K are common (e.g. 103 queries of the
     /// mask-logit product), and the scalar kernel is several times slower there.
     /// </summary>
-    /// <summary>
-    /// Rows per workgroup of the vec4 kernel: 16, or all of M when it is a little more (20 or 24 rows, as the superpixel
-    /// CNN's 20-channel projection), which would otherwise take a second row group of mostly idle rows.
-    /// </summary>
-    private static int Vec4RowsFor(int m) => m is > Vec4Rows and <= Vec4Rows + 8 && m % 4 == 0 ? m : Vec4Rows;
-
     internal static bool FitsVec4(in Problem g) =>
         g.N % 4 == 0 && (g.TransposeA ? g.M % 4 == 0 : g.K % 4 == 0) && (!g.TransposeB || g.K % 4 == 0) &&
         g.BatchStrideA % 4 == 0 && g.BatchStrideB % 4 == 0;

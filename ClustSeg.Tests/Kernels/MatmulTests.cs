@@ -113,6 +113,14 @@ public sealed class MatmulTests(VulkanFixture fixture) : VulkanTest(fixture)
     public void Vec4KernelTakesRaggedRowsAndDepth(int m, int k, bool transposeA, bool transposeB, bool batchedA, bool batchedB) =>
         AssertVec4MatchesReference(new Case(2, m, 36, k, transposeA, transposeB, batchedA, batchedB));
 
+    /// <summary>17-24 rows take one tile of all of them (20, 24); 28 goes back to tiles of 16 with a ragged last one.</summary>
+    [Theory]
+    [InlineData(20)]
+    [InlineData(24)]
+    [InlineData(28)]
+    public void Vec4KernelTilesRowsJustPastSixteen(int m) =>
+        AssertVec4MatchesReference(new Case(1, m, 44, 8, false, false, false, false));
+
     private void AssertVec4MatchesReference(Case s)
     {
         var (transposeA, transposeB) = (s.TransposeA, s.TransposeB);
