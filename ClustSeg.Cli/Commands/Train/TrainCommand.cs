@@ -150,8 +150,8 @@ internal static class TrainCommand
             Steps = Positive(steps, "--steps"),
             BatchSize = Positive(parse.GetValue(Batch) ?? (superpixel ? 1 : 4), "--batch"),
             CropSize = parse.GetValue(Crop) is 0 && !superpixel ? 0 : Positive(parse.GetValue(Crop) ?? (superpixel ? 200 : 128), "--crop"),
-            Compactness = CompactnessFor(parse.GetValue(Compactness), superpixel, "--compactness"),
-            CompactnessLossWeight = CompactnessFor(parse.GetValue(CompactnessLossWeight), superpixel, "--compactness-loss-weight"),
+            Compactness = SuperpixelSetting(parse.GetValue(Compactness), superpixel, "--compactness"),
+            CompactnessLossWeight = SuperpixelSetting(parse.GetValue(CompactnessLossWeight), superpixel, "--compactness-loss-weight"),
             MinScale = ParseScale(parse.GetValue(Scale)!).Min,
             MaxScale = ParseScale(parse.GetValue(Scale)!).Max,
             Flip = !parse.GetValue(NoFlip),
@@ -170,7 +170,7 @@ internal static class TrainCommand
             : MaskTraining.Run(device, options, parse.GetValue(Data)!, parse.GetValue(Split)!, output, error);
     }
 
-    private static float? CompactnessFor(float? value, bool superpixel, string name)
+    private static float? SuperpixelSetting(float? value, bool superpixel, string name)
     {
         if (value is null) return null;
         if (!superpixel)
