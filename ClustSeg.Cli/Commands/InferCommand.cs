@@ -150,11 +150,14 @@ internal static class InferCommand
             throw new ClustSegException($"--task {task} runs a trained model, but no --checkpoint was given.", "Add --checkpoint FILE.safetensors (train one, or see `clustseg-cli init`).");
         var outDir = parse.GetValue(OutputDir)!;
         ImageInputs.CheckOutputs(files, outDir, ".png", "_boundaries.png", ".csv");
+        var compactness = parse.GetValue(Compactness);
         var options = new SuperpixelOptions { Superpixels = parse.GetValue(Superpixels), Iterations = parse.GetValue(Iterations) };
-        Validate(options with { PositionScale = parse.GetValue(Compactness) ?? options.PositionScale });
+        if (compactness is { } given) options = options with { PositionScale = given };
+        Validate(options);
         using var device = GlobalOptions.OpenDevice(parse);
         var model = superpixelCheckpoint is null ? null : SuperpixelModel.Load(device, superpixelCheckpoint);
-        options = options with { PositionScale = parse.GetValue(Compactness) ?? model?.Compactness ?? options.PositionScale };
+        // Without --compactness, a checkpoint runs at the compactness it records.
+        if (compactness is null && model?.Compactness is { } recorded) options = options with { PositionScale = recorded };
         output.WriteLine($"superpixel model: {(model is null ? "untrained (Lab + xy, soft SLIC)" : superpixelCheckpoint)}, compactness {options.PositionScale}");
         var segmenter = new SuperpixelSegmenter(device, options, model);
         var failures = 0;

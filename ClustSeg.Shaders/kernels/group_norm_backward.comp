@@ -25,6 +25,11 @@ layout(push_constant) uniform Params {
     uint hw;
 } p;
 
+// The weights of a quad's four elements, the ones past the end of walk.channel's plane taking the next channel's.
+vec4 quad_weight(ChannelWalk walk, uint last_channel) {
+    return mix(vec4(weight[walk.channel]), vec4(weight[min(walk.channel + 1, last_channel)]), quad_in_next_channel(walk, p.hw));
+}
+
 void main() {
     uint group = workgroup_index();
     if (group >= p.group_count) return;
@@ -61,7 +66,7 @@ void main() {
         const uint quads = size / 4, base4 = base / 4, last_channel = p.groups * p.channels_per_group - 1;
         ChannelWalk walk = quad_walk_start(first_channel, p.hw);
         for (uint q = t; q < quads; q += gl_WorkGroupSize.x) {
-            const vec4 w = mix(vec4(weight[walk.channel]), vec4(weight[min(walk.channel + 1, last_channel)]), quad_in_next_channel(walk, p.hw));
+            const vec4 w = quad_weight(walk, last_channel);
             const vec4 g = texelFetch(dy4, int(base4 + q)) * w;
             const vec4 xhat = (texelFetch(x4, int(base4 + q)) - mean) * rstd;
             sums += vec2(g.x + g.y + g.z + g.w, dot(g, xhat));
@@ -70,7 +75,7 @@ void main() {
         sums = workgroup_sum2(sums) / float(size);
         walk = quad_walk_start(first_channel, p.hw);
         for (uint q = t; q < quads; q += gl_WorkGroupSize.x) {
-            const vec4 w = mix(vec4(weight[walk.channel]), vec4(weight[min(walk.channel + 1, last_channel)]), quad_in_next_channel(walk, p.hw));
+            const vec4 w = quad_weight(walk, last_channel);
             const vec4 g = texelFetch(dy4, int(base4 + q)) * w;
             const vec4 xhat = (texelFetch(x4, int(base4 + q)) - mean) * rstd;
             dx4[base4 + q] = rstd * (g - sums.x - xhat * sums.y);

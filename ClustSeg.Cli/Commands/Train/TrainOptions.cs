@@ -27,7 +27,7 @@ internal sealed record TrainOptions
     public string? InitFrom { get; init; }
 
     /// <summary>What a checkpoint records to tell whether a resumed run is the same training.</summary>
-    public IReadOnlyDictionary<string, string> Settings => WithCompactness(new Dictionary<string, string>
+    public IReadOnlyDictionary<string, string> Settings => WithSuperpixelSettings(new Dictionary<string, string>
     {
         ["task"] = Task,
         ["data"] = Data,
@@ -47,7 +47,7 @@ internal sealed record TrainOptions
     });
 
     // Recorded only when given, so that runs started before the option existed still resume.
-    private Dictionary<string, string> WithCompactness(Dictionary<string, string> settings)
+    private Dictionary<string, string> WithSuperpixelSettings(Dictionary<string, string> settings)
     {
         if (Compactness is { } eta) settings["compactness"] = eta.ToString("R", CultureInfo.InvariantCulture);
         if (CompactnessLossWeight is { } weight) settings["compactness_loss_weight"] = weight.ToString("R", CultureInfo.InvariantCulture);
