@@ -66,6 +66,8 @@ internal static class InferCommand
                       "of one image to this .safetensors file.",
     };
 
+    private static readonly Option<double> InputScale = ModelOptions.InputScale();
+
     public static Command Create()
     {
         Task.AcceptOnlyFromAmong("superpixel", "semantic", "instance", "panoptic");
@@ -86,6 +88,7 @@ internal static class InferCommand
             "Examples: clustseg-cli infer            (the bundled sample picture, into ./clustseg-out)\n" +
             "          clustseg-cli infer photo.jpg -k 400 -o out/\n" +
             "          clustseg-cli infer --checkpoint tiny.safetensors photos/ -o out/\n" +
+            "          clustseg-cli infer --checkpoint tiny.safetensors --input-scale 1.5 photos/ -o out/\n" +
             "          clustseg-cli infer --checkpoint tiny.safetensors --raw raw.safetensors photo.jpg");
         command.Arguments.Add(Input);
         command.Options.Add(OutputDir);
@@ -97,6 +100,7 @@ internal static class InferCommand
         command.Options.Add(Checkpoint);
         command.Options.Add(Raw);
         command.Options.Add(Batch);
+        command.Options.Add(InputScale);
         command.SetAction(parse => Run(parse, parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error));
         return command;
     }
@@ -108,12 +112,14 @@ internal static class InferCommand
         {
             if (files.Count != 1)
                 throw new ClustSegException($"--raw writes the outputs of one image, but {files.Count} were given.", "Pass a single image file.");
+            if (parse.GetResult(InputScale) is { Implicit: false })
+                throw new ClustSegException("--raw writes the model's outputs for the picture as it is, so --input-scale does not apply.", "Leave out one of --raw and --input-scale.");
             MaskInference.Run(device, checkpoint, files[0], raw, output);
             return 0;
         }
         if (parse.GetValue(Task) == "superpixel")
             SuperpixelModel.CheckMetadata(SafetensorsFile.Read(checkpoint).Metadata, checkpoint); // names what the file holds instead
-        return MaskTaskInference.Run(device, checkpoint, parse.GetValue(Task), files, parse.GetValue(OutputDir)!, parse.GetValue(Batch), output, error);
+        return MaskTaskInference.Run(device, checkpoint, parse.GetValue(Task), files, parse.GetValue(OutputDir)!, parse.GetValue(Batch), parse.GetValue(InputScale), output, error);
     }
 
     private static void Validate(SuperpixelOptions options)
@@ -148,6 +154,8 @@ internal static class InferCommand
             throw new ClustSegException("--raw writes a mask-task model's outputs, but no --checkpoint was given.", "Add --checkpoint FILE.safetensors (see `clustseg-cli init`).");
         if (parse.GetValue(Task) is { } task && task != "superpixel")
             throw new ClustSegException($"--task {task} runs a trained model, but no --checkpoint was given.", "Add --checkpoint FILE.safetensors (train one, or see `clustseg-cli init`).");
+        if (parse.GetResult(InputScale) is { Implicit: false })
+            throw new ClustSegException("--input-scale applies to semantic, instance and panoptic models; superpixels are not rescaled.", "Leave out --input-scale, or pass a mask-task --checkpoint.");
         var outDir = parse.GetValue(OutputDir)!;
         ImageInputs.CheckOutputs(files, outDir, ".png", "_boundaries.png", ".csv");
         var compactness = parse.GetValue(Compactness);

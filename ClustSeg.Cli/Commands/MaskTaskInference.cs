@@ -20,16 +20,17 @@ internal static class MaskTaskInference
 
     /// <summary>
     /// Runs the model over <paramref name="files"/> with a progress bar, up to <paramref name="batchSize"/> consecutive
-    /// pictures of the same padded size per forward pass; one failing image does not stop the rest.
+    /// pictures that can share a forward pass (<see cref="MaskPredictor.CanShareBatch"/>); one failing image does not stop
+    /// the rest.
     /// </summary>
     public static int Run(GpuDevice device, string checkpoint, string? taskName, IReadOnlyList<string> files, string outDir, int batchSize,
-        TextWriter output, TextWriter error)
+        double inputScale, TextWriter output, TextWriter error)
     {
         if (batchSize < 1) throw new ClustSegException($"--batch must be at least 1 (got {batchSize}).", "Pass --batch 1 or more.");
         var model = LoadModel(device, checkpoint);
         var task = taskName is null ? model.Task : ClustSegTasks.Parse(taskName);
+        var predictor = ModelOptions.Predictor(device, model, inputScale);
         var writer = new MaskInferenceWriter(model, task, outDir);
-        var predictor = new MaskPredictor(device, model);
         var failures = 0;
         try
         {
@@ -91,7 +92,7 @@ internal static class MaskTaskInference
                         advance(Path.GetFileNameWithoutExtension(files[n]));
                         continue;
                     }
-                    if (pending.Count == batchSize || pending.Count > 0 && !MaskPredictor.SamePaddedSize(pending[0].Image, image)) Flush();
+                    if (pending.Count == batchSize || pending.Count > 0 && !predictor.CanShareBatch(pending[0].Image, image)) Flush();
                     pending.Add((n, files[n], image));
                 }
                 Flush();

@@ -29,6 +29,47 @@ public sealed class RgbImage
     public byte[] Pixels { get; }
 
     /// <summary>
+    /// This image resampled to <paramref name="width"/> x <paramref name="height"/> with bilinear interpolation at pixel
+    /// centres (PyTorch's align_corners = false rule, as training's scale augmentation uses), rounded to bytes.
+    /// </summary>
+    public RgbImage Resize(int width, int height)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(width);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(height);
+        if (width == Width && height == Height) return new RgbImage(width, height, (byte[])Pixels.Clone());
+        var (x0, x1, tx) = SourceTaps(Width, width);
+        var (y0, y1, ty) = SourceTaps(Height, height);
+        var output = new byte[3 * width * height];
+        for (var y = 0; y < height; y++)
+        {
+            int top = y0[y] * Width, bottom = y1[y] * Width;
+            for (var x = 0; x < width; x++)
+                for (var c = 0; c < 3; c++)
+                {
+                    double upper = Pixels[(top + x0[x]) * 3 + c] * (1 - tx[x]) + Pixels[(top + x1[x]) * 3 + c] * tx[x];
+                    double lower = Pixels[(bottom + x0[x]) * 3 + c] * (1 - tx[x]) + Pixels[(bottom + x1[x]) * 3 + c] * tx[x];
+                    output[(y * width + x) * 3 + c] = (byte)Math.Clamp(Math.Round(upper * (1 - ty[y]) + lower * ty[y]), 0, 255);
+                }
+        }
+        return new RgbImage(width, height, output);
+    }
+
+    private static (int[] First, int[] Second, double[] Weight) SourceTaps(int source, int target)
+    {
+        var first = new int[target];
+        var second = new int[target];
+        var weight = new double[target];
+        for (var i = 0; i < target; i++)
+        {
+            var position = Math.Clamp((i + 0.5) * source / target - 0.5, 0, source - 1);
+            first[i] = (int)position;
+            second[i] = Math.Min(first[i] + 1, source - 1);
+            weight[i] = position - first[i];
+        }
+        return (first, second, weight);
+    }
+
+    /// <summary>
     /// Decodes a JPEG, PNG, BMP, TGA or GIF file into RGB (grey and alpha images are converted).
     /// Throws <see cref="InvalidDataException"/> naming the file when it cannot be decoded.
     /// </summary>

@@ -10,7 +10,8 @@ namespace ClustSeg.Runtime.Inference;
 /// <summary>
 /// Runs a loaded model on pictures and returns the final decoder layer's predictions at the picture's resolution:
 /// the mask logits are upsampled on the device (bilinear, align_corners = false) to the padded input's size, then
-/// cropped to the picture, as clustseg.md fixes.
+/// cropped to the picture, as clustseg.md fixes. With an <see cref="InputScale"/> other than 1, each picture is resized
+/// first and the masks are resampled straight back to the picture's own size.
 /// </summary>
 public sealed class MaskPredictor
 {
@@ -25,24 +26,53 @@ public sealed class MaskPredictor
         Model = model;
     }
 
+    /// <summary>The largest <see cref="InputScale"/>: beyond it the masks gain nothing a bigger model input could show.</summary>
+    public const double MaxInputScale = 4;
+
+    private readonly double _inputScale = 1;
+
     /// <summary>The model.</summary>
     public ClustSegModel Model { get; }
+
+    /// <summary>
+    /// Test-time scale: every picture is resized by this factor (bilinear) before the model sees it, and its masks come
+    /// back at the picture's own size. 1 (the default) is clustseg.md's rule. The masks are computed at 1/4 of the model
+    /// input, so a larger scale gives finer mask edges, and objects are recognised best near the sizes the model was
+    /// trained on (training's scale augmentation shows them at 0.5-2x by default).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The scale is not in (0, <see cref="MaxInputScale"/>].</exception>
+    public double InputScale
+    {
+        get => _inputScale;
+        init
+        {
+            if (!(value > 0 && value <= MaxInputScale))
+                throw new ArgumentOutOfRangeException(nameof(value), value, $"The input scale must be above 0 and at most {MaxInputScale}.");
+            _inputScale = value;
+        }
+    }
 
     /// <summary>Predicts one picture (a batch of one, so the padding depends on this picture only).</summary>
     public MaskPrediction Predict(RgbImage image) => Predict([image])[0];
 
     /// <summary>
-    /// Predicts pictures in one forward pass. They must share the padded size (<see cref="ModelInput.PaddedSize"/> of
-    /// height and width), so that each is padded exactly as it would be alone and the results do not depend on the batch.
+    /// Predicts pictures in one forward pass. They must be able to share it (<see cref="CanShareBatch"/>), so that each
+    /// is padded exactly as it would be alone and the results do not depend on the batch.
     /// </summary>
-    /// <exception cref="ArgumentException">The list is empty or the padded sizes differ.</exception>
+    /// <exception cref="ArgumentException">The list is empty or the pictures cannot share a batch.</exception>
     public IReadOnlyList<MaskPrediction> Predict(IReadOnlyList<RgbImage> images)
     {
         ArgumentNullException.ThrowIfNull(images);
         if (images.Count == 0) throw new ArgumentException("A batch needs at least one picture.", nameof(images));
-        if (images.Any(i => !SamePaddedSize(i, images[0])))
-            throw new ArgumentException("The pictures of a batch must share their padded size; group them with SamePaddedSize.", nameof(images));
-        var (data, height, width) = ModelInput.Batch(images);
+        if (images.Any(i => !CanShareBatch(i, images[0])))
+            throw new ArgumentException("The pictures of a batch must share their padded size (and, with an input scale, their size); group them with CanShareBatch.", nameof(images));
+        var inputs = InputScale == 1 ? images : images.Select(Scaled).ToList();
+        var (data, height, width) = ModelInput.Batch(inputs);
+        // The picture fills the top-left (scaled height x scaled width) of the padded input, so resampling the whole
+        // padded map to this size lays the picture's part onto its own pixels (exactly where the scaled sides are
+        // exact; within half a pixel at the far edges otherwise).
+        var outputHeight = Math.Max(images[0].Height, (int)Math.Round((double)height * images[0].Height / inputs[0].Height));
+        var outputWidth = Math.Max(images[0].Width, (int)Math.Round((double)width * images[0].Width / inputs[0].Width));
         var batch = images.Count;
         float[] classLogits, upsampled;
         int centres;
@@ -55,7 +85,7 @@ public sealed class MaskPredictor
             var outputs = Model.Forward(context, input);
             var maskLogits = outputs.MaskLogits[^1];
             centres = maskLogits.Dim(1);
-            var full = _device.Scratch.Allocate("mask_logits.full", DType.F32, batch, centres, height, width);
+            var full = _device.Scratch.Allocate("mask_logits.full", DType.F32, batch, centres, outputHeight, outputWidth);
             recorder.ResizeBilinear(maskLogits, full);
             recorder.Submit();
             classLogits = _device.Download<float>(outputs.ClassLogits[^1]);
@@ -63,19 +93,33 @@ public sealed class MaskPredictor
         }
         _device.Scratch.Reset();
         var rowLength = centres * (Model.Classes + 1);
-        var planes = (long)centres * height * width;
+        var planes = (long)centres * outputHeight * outputWidth;
         return images.Select((image, b) => new MaskPrediction(centres, Model.Classes, image.Height, image.Width,
             classLogits.AsSpan(b * rowLength, rowLength).ToArray(),
-            Crop(upsampled.AsSpan((int)(b * planes), (int)planes), centres, height, width, image.Height, image.Width))).ToList();
+            Crop(upsampled.AsSpan((int)(b * planes), (int)planes), centres, outputHeight, outputWidth, image.Height, image.Width))).ToList();
     }
 
-    /// <summary>Whether two pictures pad to the same model input size (and may share a batch).</summary>
+    /// <summary>Whether two pictures pad to the same model input size (and may share a batch at input scale 1).</summary>
     public static bool SamePaddedSize(RgbImage a, RgbImage b)
     {
         ArgumentNullException.ThrowIfNull(a);
         ArgumentNullException.ThrowIfNull(b);
         return ModelInput.PaddedSize(a.Height) == ModelInput.PaddedSize(b.Height) && ModelInput.PaddedSize(a.Width) == ModelInput.PaddedSize(b.Width);
     }
+
+    /// <summary>
+    /// Whether two pictures may share a forward pass: the same padded size at input scale 1; the same size otherwise,
+    /// because the masks are resampled back with one factor per batch.
+    /// </summary>
+    public bool CanShareBatch(RgbImage a, RgbImage b)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        return InputScale == 1 ? SamePaddedSize(a, b) : a.Width == b.Width && a.Height == b.Height;
+    }
+
+    private RgbImage Scaled(RgbImage image) =>
+        image.Resize(Math.Max(1, (int)Math.Round(image.Width * InputScale)), Math.Max(1, (int)Math.Round(image.Height * InputScale)));
 
     private static float[] Crop(ReadOnlySpan<float> planes, int count, int height, int width, int cropHeight, int cropWidth)
     {
