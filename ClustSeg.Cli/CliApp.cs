@@ -33,6 +33,7 @@ public static class CliApp
         root.Subcommands.Add(InitCommand.Create());
         root.Subcommands.Add(InfoCommand.Create());
         root.Subcommands.Add(Commands.Train.TrainCommand.Create());
+        root.Subcommands.Add(ExportCommand.Create());
         root.Subcommands.Add(PlotCommand.Create());
         return root;
     }

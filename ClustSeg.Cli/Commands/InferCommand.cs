@@ -42,8 +42,13 @@ internal static class InferCommand
 
     private static readonly Option<float?> Compactness = new("--compactness")
     {
-        Description = "Superpixel task: eta, the weight of position against colour (larger is more compact); default: the " +
-                      "checkpoint's, else 10.",
+        Description = "Superpixel task: eta, the weight of position against colour (larger is more compact); default: the model's " +
+                      "(the bundled model's, or the checkpoint's), else 10.",
+    };
+
+    private static readonly Option<bool> Untrained = new("--untrained")
+    {
+        Description = "Superpixel task: run the untrained colour + position model (soft SLIC, about 10x faster) instead of the bundled trained one.",
     };
 
     private static readonly Option<int> Batch = new("--batch", "-b")
@@ -73,7 +78,8 @@ internal static class InferCommand
         Task.AcceptOnlyFromAmong("superpixel", "semantic", "instance", "panoptic");
         var command = new Command("infer",
             "Segment an image or every image in a folder.\n" +
-            "superpixel (the default, no checkpoint needed: the untrained colour + position model, soft SLIC) writes for each image\n" +
+            "superpixel (the default; without --checkpoint the bundled model trained on BSDS500, or with --untrained the colour +\n" +
+            "  position model alone, soft SLIC) writes for each image\n" +
             "  NAME.png             16-bit label map, labels 0..K-1, every superpixel connected\n" +
             "  NAME_boundaries.png  the image with superpixel boundaries in red\n" +
             "  NAME.csv             the label map as CSV (with --csv)\n" +
@@ -101,6 +107,7 @@ internal static class InferCommand
         command.Options.Add(Raw);
         command.Options.Add(Batch);
         command.Options.Add(InputScale);
+        command.Options.Add(Untrained);
         command.SetAction(parse => Run(parse, parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error));
         return command;
     }
@@ -141,6 +148,8 @@ internal static class InferCommand
         var superpixelCheckpoint = parse.GetValue(Checkpoint) is { } file && SuperpixelModel.IsSuperpixelCheckpoint(file) ? file : null;
         if (parse.GetValue(Checkpoint) is { } checkpoint && superpixelCheckpoint is null)
         {
+            if (parse.GetValue(Untrained))
+                throw new ClustSegException($"--untrained chooses the superpixel model, but '{checkpoint}' holds a mask-task model.", "Leave out --untrained.");
             if (parse.GetValue(Raw) is null) ImageInputs.CheckOutputs(files, parse.GetValue(OutputDir)!, ".png", "_overlay.png");
             return RunMaskTask(parse, checkpoint, files, output, error);
         }
@@ -156,6 +165,9 @@ internal static class InferCommand
             throw new ClustSegException($"--task {task} runs a trained model, but no --checkpoint was given.", "Add --checkpoint FILE.safetensors (train one, or see `clustseg-cli init`).");
         if (parse.GetResult(InputScale) is { Implicit: false })
             throw new ClustSegException("--input-scale applies to semantic, instance and panoptic models; superpixels are not rescaled.", "Leave out --input-scale, or pass a mask-task --checkpoint.");
+        if (superpixelCheckpoint is not null && parse.GetValue(Untrained))
+            throw new ClustSegException($"--untrained runs the model without a CNN, but --checkpoint '{superpixelCheckpoint}' gives a trained one.",
+                "Pass one of --untrained and --checkpoint.");
         var outDir = parse.GetValue(OutputDir)!;
         ImageInputs.CheckOutputs(files, outDir, ".png", "_boundaries.png", ".csv");
         var compactness = parse.GetValue(Compactness);
@@ -163,10 +175,13 @@ internal static class InferCommand
         if (compactness is { } given) options = options with { PositionScale = given };
         Validate(options);
         using var device = GlobalOptions.OpenDevice(parse);
-        var model = superpixelCheckpoint is null ? null : SuperpixelModel.Load(device, superpixelCheckpoint);
-        // Without --compactness, a checkpoint runs at the compactness it records.
+        var model = superpixelCheckpoint is not null ? SuperpixelModel.Load(device, superpixelCheckpoint)
+            : parse.GetValue(Untrained) ? null
+            : BundledSuperpixelModel.TryLoad(device, error);
+        // Without --compactness, a trained model runs at the compactness it records.
         if (compactness is null && model?.Compactness is { } recorded) options = options with { PositionScale = recorded };
-        output.WriteLine($"superpixel model: {(model is null ? "untrained (Lab + xy, soft SLIC)" : superpixelCheckpoint)}, compactness {options.PositionScale}");
+        var described = model is null ? "untrained (Lab + xy, soft SLIC)" : superpixelCheckpoint ?? "bundled, trained on BSDS500";
+        output.WriteLine($"superpixel model: {described}, compactness {options.PositionScale}");
         var segmenter = new SuperpixelSegmenter(device, options, model);
         var failures = 0;
         new ProgressBar("infer", files.Count, error).Run(advance =>

@@ -26,7 +26,7 @@ public sealed class MaskPredictor
         Model = model;
     }
 
-    /// <summary>The largest <see cref="InputScale"/>: beyond it the masks gain nothing a bigger model input could show.</summary>
+    /// <summary>The largest <see cref="InputScale"/>; it stops a mistyped factor from asking for a model input of many times the picture's area.</summary>
     public const double MaxInputScale = 4;
 
     private readonly double _inputScale = 1;

@@ -77,6 +77,22 @@ public sealed class SuperpixelModel
         return model;
     }
 
+    /// <summary>
+    /// Writes a copy of the superpixel checkpoint <paramref name="source"/> that runs at <paramref name="compactness"/>
+    /// by default (its <see cref="CompactnessKey"/> metadata); tensors and every other metadata entry are kept. Atomic.
+    /// </summary>
+    /// <exception cref="ClustSegException">The source is not a superpixel checkpoint of this build's spec.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The compactness is negative or not finite.</exception>
+    public static void WriteWithCompactness(string source, string destination, float compactness)
+    {
+        if (!(compactness >= 0 && float.IsFinite(compactness)))
+            throw new ArgumentOutOfRangeException(nameof(compactness), compactness, "The compactness must be a finite number of at least 0.");
+        var file = SafetensorsFile.Read(source);
+        CheckMetadata(file.Metadata, source);
+        var metadata = new Dictionary<string, string>(file.Metadata) { [CompactnessKey] = compactness.ToString("R", CultureInfo.InvariantCulture) };
+        SafetensorsFile.Write(destination, file.Tensors, metadata);
+    }
+
     private static float? ReadCompactness(IReadOnlyDictionary<string, string> metadata, string path)
     {
         if (!metadata.TryGetValue(CompactnessKey, out var text)) return null;

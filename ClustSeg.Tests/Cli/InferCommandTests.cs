@@ -25,7 +25,29 @@ public sealed class InferCommandTests : IDisposable
         var csv = File.ReadAllLines(Path.Combine(_dir, "sample.csv"));
         Assert.Equal(240, csv.Length);
         Assert.Equal(labels.Samples.Take(320).Select(v => (int)v), csv[0].Split(',').Select(int.Parse));
-        Assert.Contains("superpixel model: untrained (Lab + xy, soft SLIC), compactness 10", output.ToString());
+        // The default is the trained model that ships next to the CLI, at the compactness its checkpoint records.
+        Assert.Contains("superpixel model: bundled, trained on BSDS500, compactness ", output.ToString());
+        Assert.DoesNotContain("note:", error.ToString());
+    }
+
+    [Fact]
+    public void UntrainedRunsSoftSlicAndAnExplicitCompactnessWins()
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var code = CliRunner.Run(["infer", "-k", "100", "-o", _dir, "--untrained", "--compactness", "20"], output, error);
+        Assert.True(code == 0, error.ToString());
+        Assert.Contains("superpixel model: untrained (Lab + xy, soft SLIC), compactness 20", output.ToString());
+        Assert.True(File.Exists(Path.Combine(_dir, "sample.png")));
+    }
+
+    [Fact]
+    public void UntrainedWithACheckpointIsAClearError()
+    {
+        var error = new StringWriter();
+        var bundled = Path.Combine(AppContext.BaseDirectory, "models", "superpixel-bsds500.safetensors");
+        Assert.Equal(2, CliRunner.Run(["infer", "--untrained", "--checkpoint", bundled, "-o", _dir], new StringWriter(), error));
+        Assert.Contains("Pass one of --untrained and --checkpoint", error.ToString());
     }
 
     [Fact]
