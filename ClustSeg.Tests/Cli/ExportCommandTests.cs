@@ -10,13 +10,7 @@ public sealed class ExportCommandTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("clustseg-export-").FullName;
 
-    private static (int Code, string Output, string Error) Cli(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var code = CliRunner.Run(args, output, error);
-        return (code, output.ToString(), error.ToString());
-    }
+    private static (int Code, string Output, string Error) Cli(params string[] args) => CliRunner.Capture(args);
 
     [Fact]
     public void TheCopyRunsAtTheGivenCompactnessAndKeepsEverythingElse()

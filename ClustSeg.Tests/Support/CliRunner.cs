@@ -26,4 +26,13 @@ public static class CliRunner
             $"clustseg-cli {string.Join(' ', args)} raised {reported.Count} validation message(s):\n" + string.Join("\n", reported.Select(m => m.ToString())));
         return code;
     }
+
+    /// <summary><see cref="Run"/> with the output and error text captured.</summary>
+    public static (int Code, string Output, string Error) Capture(params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var code = Run(args, output, error);
+        return (code, output.ToString(), error.ToString());
+    }
 }
