@@ -12,7 +12,7 @@ internal static class ExportCommand
 {
     private static readonly Option<string> Checkpoint = new("--checkpoint")
     {
-        Description = "The trained superpixel model (model.safetensors or checkpoint.safetensors of a `train --task superpixel` run).",
+        Description = "The trained superpixel model (the model.safetensors of a `train --task superpixel` run).",
         Required = true,
     };
 
