@@ -49,7 +49,7 @@ internal static class ExportCommand
         var compactness = parse.GetValue(Compactness);
         if (!File.Exists(source))
             throw new ClustSegException($"The checkpoint '{source}' does not exist.", "Pass the model.safetensors of a `train --task superpixel` run.");
-        if (!(compactness >= 0 && float.IsFinite(compactness)))
+        if (!SuperpixelModel.IsValidCompactness(compactness))
             throw new ClustSegException($"--compactness {compactness} is not a finite number of at least 0.", "Pass the eta chosen with `eval --split train`, e.g. --compactness 12.");
         var directory = Path.GetDirectoryName(Path.GetFullPath(destination));
         if (directory is not null) Directory.CreateDirectory(directory);

@@ -44,7 +44,7 @@ internal static class ModelOptions
     /// <summary>A predictor for <paramref name="model"/> at the given test-time scale, with an error that names the option.</summary>
     public static MaskPredictor Predictor(GpuDevice device, ClustSegModel model, double inputScale)
     {
-        if (!(inputScale > 0 && inputScale <= MaskPredictor.MaxInputScale))
+        if (!MaskPredictor.IsValidInputScale(inputScale))
             throw new ClustSegException($"--input-scale {inputScale} is out of range.", $"Pass a factor above 0 and at most {MaskPredictor.MaxInputScale}, e.g. --input-scale 1.5.");
         return new MaskPredictor(device, model) { InputScale = inputScale };
     }

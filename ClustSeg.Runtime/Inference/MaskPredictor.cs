@@ -34,6 +34,9 @@ public sealed class MaskPredictor
     /// <summary>The model.</summary>
     public ClustSegModel Model { get; }
 
+    /// <summary>Whether <paramref name="scale"/> can be an <see cref="InputScale"/>: above 0 and at most <see cref="MaxInputScale"/>.</summary>
+    public static bool IsValidInputScale(double scale) => scale > 0 && scale <= MaxInputScale;
+
     /// <summary>
     /// Test-time scale: every picture is resized by this factor (bilinear) before the model sees it, and its masks come
     /// back at the picture's own size. 1 (the default) is clustseg.md's rule. The masks are computed at 1/4 of the model
@@ -46,7 +49,7 @@ public sealed class MaskPredictor
         get => _inputScale;
         init
         {
-            if (!(value > 0 && value <= MaxInputScale))
+            if (!IsValidInputScale(value))
                 throw new ArgumentOutOfRangeException(nameof(value), value, $"The input scale must be above 0 and at most {MaxInputScale}.");
             _inputScale = value;
         }

@@ -48,6 +48,9 @@ public sealed class SuperpixelModel
     /// </summary>
     public float? Compactness { get; init; }
 
+    /// <summary>Whether <paramref name="eta"/> can be a compactness: finite and at least 0.</summary>
+    public static bool IsValidCompactness(float eta) => eta >= 0 && float.IsFinite(eta);
+
     /// <summary>The checkpoint metadata: model, task, empty class lists, spec_sha256, and the compactness when known.</summary>
     public static Dictionary<string, string> Metadata(float? compactness = null)
     {
@@ -85,7 +88,7 @@ public sealed class SuperpixelModel
     /// <exception cref="ArgumentOutOfRangeException">The compactness is negative or not finite.</exception>
     public static void WriteWithCompactness(string source, string destination, float compactness)
     {
-        if (!(compactness >= 0 && float.IsFinite(compactness)))
+        if (!IsValidCompactness(compactness))
             throw new ArgumentOutOfRangeException(nameof(compactness), compactness, "The compactness must be a finite number of at least 0.");
         var file = SafetensorsFile.Read(source);
         CheckMetadata(file.Metadata, source);
@@ -96,7 +99,7 @@ public sealed class SuperpixelModel
     private static float? ReadCompactness(IReadOnlyDictionary<string, string> metadata, string path)
     {
         if (!metadata.TryGetValue(CompactnessKey, out var text)) return null;
-        if (float.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var eta) && eta >= 0 && float.IsFinite(eta)) return eta;
+        if (float.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var eta) && IsValidCompactness(eta)) return eta;
         throw new ClustSegException($"Checkpoint '{path}' gives its compactness as '{text}', which is not a number of at least 0.",
             "Write the checkpoint again with clustseg-cli, or remove the 'compactness' metadata entry and pass --compactness.");
     }

@@ -27,9 +27,7 @@ public sealed unsafe partial class GpuDevice
     /// <exception cref="ArgumentException">The element type does not match, or the range does not lie inside the tensor.</exception>
     public void Upload<T>(Tensor tensor, long firstElement, ReadOnlySpan<T> data) where T : unmanaged
     {
-        tensor.EnsureAlive();
-        if (DTypeExtensions.Of<T>() != tensor.DType)
-            throw new ArgumentException($"Cannot upload {typeof(T).Name} data for tensor {tensor}: its dtype is {tensor.DType}.");
+        CheckElementType<T>(tensor, "upload");
         if (firstElement < 0 || firstElement + data.Length > tensor.ElementCount)
             throw new ArgumentException($"Cannot upload {data.Length} elements from element {firstElement} of tensor {tensor}: it holds {tensor.ElementCount}.");
         UploadBytes(tensor, (ulong)firstElement * (ulong)tensor.DType.SizeInBytes(), MemoryMarshal.AsBytes(data));
@@ -82,12 +80,16 @@ public sealed unsafe partial class GpuDevice
 
     private static void CheckTransfer<T>(Tensor tensor, int length, string what) where T : unmanaged
     {
-        tensor.EnsureAlive();
-        var dtype = DTypeExtensions.Of<T>();
-        if (dtype != tensor.DType)
-            throw new ArgumentException($"Cannot {what} {typeof(T).Name} data for tensor {tensor}: its dtype is {tensor.DType}.");
+        CheckElementType<T>(tensor, what);
         if (length != tensor.ElementCount)
             throw new ArgumentException($"Cannot {what} {length} elements for tensor {tensor}: it holds {tensor.ElementCount}.");
+    }
+
+    private static void CheckElementType<T>(Tensor tensor, string what) where T : unmanaged
+    {
+        tensor.EnsureAlive();
+        if (DTypeExtensions.Of<T>() != tensor.DType)
+            throw new ArgumentException($"Cannot {what} {typeof(T).Name} data for tensor {tensor}: its dtype is {tensor.DType}.");
     }
 
     /// <summary>Makes the staging buffer at least min(needed, 64 MiB) bytes; returns its size.</summary>
