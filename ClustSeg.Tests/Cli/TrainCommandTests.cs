@@ -49,6 +49,10 @@ public sealed class TrainCommandTests(SynthFixture synth) : IClassFixture<SynthF
         Assert.Equal(2, otherInit.Code);
         Assert.Contains("init: ", otherInit.Error);
 
+        var pasting = Train("--steps", "3", "--resume", "--copy-paste", "0.5");
+        Assert.Equal(2, pasting.Code);
+        Assert.Contains("copy_paste: off -> 0.5", pasting.Error);
+
         var changed = Train("--steps", "3", "--resume", "--lr", "0.5");
         Assert.Equal(2, changed.Code);
         Assert.Contains("lr: ", changed.Error);
@@ -106,6 +110,30 @@ public sealed class TrainCommandTests(SynthFixture synth) : IClassFixture<SynthF
         var result = Train("--steps", "2", "--resume");
         Assert.Equal(2, result.Code);
         Assert.Contains("no training checkpoint", result.Error);
+    }
+
+    [Fact]
+    public void CopyPasteIsPartOfTheRecipeAndOnlyForThingTasks()
+    {
+        var first = Train("--steps", "1", "--copy-paste", "1");
+        Assert.True(first.Code == 0, first.Error);
+        Assert.Contains("copy-paste 1,", first.Output);
+        Assert.Equal("1", TrainingCheckpoint.ReadState(Path.Combine(Run, "checkpoint.safetensors")).Settings["copy_paste"]);
+        var without = Train("--steps", "2", "--resume");
+        Assert.Equal(2, without.Code);
+        Assert.Contains("copy_paste: ", without.Error);
+        var resumed = Train("--steps", "2", "--resume", "--copy-paste", "1");
+        Assert.True(resumed.Code == 0, resumed.Error);
+
+        foreach (var bad in new[] { "0", "1.5", "-1" })
+        {
+            var refused = Train("--steps", "1", "--copy-paste", bad);
+            Assert.Equal(2, refused.Code);
+            Assert.Contains("--copy-paste must be a chance above 0 and at most 1", refused.Error);
+        }
+        var error = new StringWriter();
+        Assert.Equal(2, CliRunner.Run(["train", "--task", "semantic", "--data", "synth:" + synth.Root, "-o", Run, "--copy-paste", "0.5"], new StringWriter(), error));
+        Assert.Contains("does not train on", error.ToString());
     }
 
     [Fact]

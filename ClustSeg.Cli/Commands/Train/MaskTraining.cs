@@ -25,13 +25,15 @@ internal static class MaskTraining
                 "Train --task semantic on it, or use a dataset with thing categories (isthing = 1).");
         var model = new ClustSegModel(ClustSegVariant.Find(options.Model), task, names, things);
         output.WriteLine($"training {model.Variant.Name} {task.Name()} on {dataset.Description}: {dataset.Count} images, {names.Length} classes " +
-                         $"({things} things), crop {(options.CropSize == 0 ? "none" : options.CropSize)}, scale {options.MinScale}-{options.MaxScale}, batch {options.BatchSize}, {options.Steps} steps");
+                         $"({things} things), crop {(options.CropSize == 0 ? "none" : options.CropSize)}, scale {options.MinScale}-{options.MaxScale}, " +
+                         $"{(options.CopyPaste is { } pasteChance ? $"copy-paste {pasteChance}, " : "")}batch {options.BatchSize}, {options.Steps} steps");
         var augmentation = new TrainingAugmentation
         {
             CropWidth = options.CropSize, CropHeight = options.CropSize, MinScale = options.MinScale, MaxScale = options.MaxScale, Flip = options.Flip,
         };
+        var copyPaste = options.CopyPaste is { } chance ? new CopyPasteAugmentation { Probability = chance } : null;
         return TrainRun.Execute(device, new MaskObjective(model), options,
-            cursor => new TrainingDataLoader(dataset, augmentation, options.BatchSize, cursor, shuffle: true, prefetch: true),
+            cursor => new TrainingDataLoader(dataset, augmentation, options.BatchSize, cursor, shuffle: true, prefetch: true, copyPaste),
             options.BatchSize, output, error);
     }
 

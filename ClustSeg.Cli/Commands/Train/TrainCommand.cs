@@ -1,4 +1,5 @@
 using System.CommandLine;
+using ClustSeg.Runtime.Data.Training;
 using ClustSeg.Runtime.Errors;
 
 namespace ClustSeg.Cli.Commands.Train;
@@ -72,6 +73,12 @@ internal static class TrainCommand
         Description = "Mask tasks: no random horizontal flips (e.g. to overfit one image as a sanity check).",
     };
 
+    private static readonly Option<double?> CopyPaste = new("--copy-paste")
+    {
+        Description = "Instance and panoptic: chance that a training sample gets about half the things of another augmented sample " +
+                      "pasted onto it (Simple Copy-Paste; more things per step, new occlusions). Off unless given; 0.5 is the paper's usual value.",
+    };
+
     private static readonly Option<double?> LearningRate = new("--lr")
     {
         Description = "Peak learning rate of AdamW after warm-up (default: superpixel 1e-3, mask tasks 1e-4 as clustseg.md sets; raise it for short runs on small data).",
@@ -128,7 +135,7 @@ internal static class TrainCommand
             "  clustseg-cli synth --out synth --images 2000 --size 128\n" +
             "  clustseg-cli train --task panoptic --data synth:synth -o runs/pan --steps 3000\n" +
             "  clustseg-cli eval --checkpoint runs/pan/model.safetensors --data synth:synth --split val");
-        foreach (var option in new Option[] { Task, Data, Split, Model, RunDirectory, Steps, Batch, Crop, Compactness, CompactnessLossWeight, Scale, NoFlip, LearningRate, Warmup, WeightDecay, Clip, CheckpointEvery, Seed, Resume, Init })
+        foreach (var option in new Option[] { Task, Data, Split, Model, RunDirectory, Steps, Batch, Crop, Compactness, CompactnessLossWeight, Scale, NoFlip, CopyPaste, LearningRate, Warmup, WeightDecay, Clip, CheckpointEvery, Seed, Resume, Init })
             command.Options.Add(option);
         command.SetAction(parse => Run(parse, parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error));
         return command;
@@ -155,6 +162,7 @@ internal static class TrainCommand
             MinScale = ParseScale(parse.GetValue(Scale)!).Min,
             MaxScale = ParseScale(parse.GetValue(Scale)!).Max,
             Flip = !parse.GetValue(NoFlip),
+            CopyPaste = CopyPasteSetting(parse.GetValue(CopyPaste), task),
             LearningRate = parse.GetValue(LearningRate) ?? (superpixel ? 1e-3 : 1e-4),
             WarmupSteps = parse.GetValue(Warmup) ?? Math.Min(200, steps / 20),
             WeightDecay = parse.GetValue(WeightDecay),
@@ -178,6 +186,16 @@ internal static class TrainCommand
         return value is >= 0 && float.IsFinite(value.Value)
             ? value
             : throw new ClustSegException($"{name} must be a number of at least 0, got {value}.", $"Give {name} a number of at least 0 (larger is more compact).");
+    }
+
+    private static double? CopyPasteSetting(double? chance, string task)
+    {
+        if (chance is null) return null;
+        if (task is not ("instance" or "panoptic"))
+            throw new ClustSegException($"--copy-paste pastes thing instances, which --task {task} does not train on.", "Drop --copy-paste, or train --task instance or panoptic.");
+        return CopyPasteAugmentation.IsValidProbability(chance.Value)
+            ? chance
+            : throw new ClustSegException($"--copy-paste must be a chance above 0 and at most 1, got {chance}.", "Give e.g. --copy-paste 0.5, or leave it out to paste nothing.");
     }
 
     private static (double Min, double Max) ParseScale(string text)

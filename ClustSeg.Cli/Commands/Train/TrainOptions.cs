@@ -17,6 +17,7 @@ internal sealed record TrainOptions
     public double MinScale { get; init; } = 0.5;
     public double MaxScale { get; init; } = 2.0;
     public bool Flip { get; init; } = true;
+    public double? CopyPaste { get; init; }
     public double LearningRate { get; init; }
     public int WarmupSteps { get; init; }
     public double WeightDecay { get; init; } = 0.05;
@@ -37,6 +38,8 @@ internal sealed record TrainOptions
         ["crop"] = CropSize.ToString(CultureInfo.InvariantCulture),
         ["scale"] = string.Create(CultureInfo.InvariantCulture, $"{MinScale:R},{MaxScale:R}"),
         ["flip"] = Flip ? "yes" : "no",
+        // Runs from before copy-paste existed lack the key, which a resume takes as "off".
+        ["copy_paste"] = CopyPaste?.ToString("R", CultureInfo.InvariantCulture) ?? "off",
         ["lr"] = LearningRate.ToString("R", CultureInfo.InvariantCulture),
         ["warmup"] = WarmupSteps.ToString(CultureInfo.InvariantCulture),
         ["weight_decay"] = WeightDecay.ToString("R", CultureInfo.InvariantCulture),
