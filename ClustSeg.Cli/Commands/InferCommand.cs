@@ -71,7 +71,8 @@ internal static class InferCommand
                       "of one image to this .safetensors file.",
     };
 
-    private static readonly Option<double> InputScale = ModelOptions.InputScale();
+    private static readonly Option<string> InputScale = ModelOptions.InputScale();
+    private static readonly Option<bool> FlipTest = ModelOptions.FlipTest();
 
     public static Command Create()
     {
@@ -107,6 +108,7 @@ internal static class InferCommand
         command.Options.Add(Raw);
         command.Options.Add(Batch);
         command.Options.Add(InputScale);
+        command.Options.Add(FlipTest);
         command.Options.Add(Untrained);
         command.SetAction(parse => Run(parse, parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error));
         return command;
@@ -119,14 +121,15 @@ internal static class InferCommand
         {
             if (files.Count != 1)
                 throw new ClustSegException($"--raw writes the outputs of one image, but {files.Count} were given.", "Pass a single image file.");
-            if (parse.GetResult(InputScale) is { Implicit: false })
-                throw new ClustSegException("--raw writes the model's outputs for the picture as it is, so --input-scale does not apply.", "Leave out one of --raw and --input-scale.");
+            if (parse.GetResult(InputScale) is { Implicit: false } || parse.GetValue(FlipTest))
+                throw new ClustSegException("--raw writes the model's outputs for the picture as it is, so --input-scale and --flip-test do not apply.",
+                    "Leave out --raw, or --input-scale and --flip-test.");
             MaskInference.Run(device, checkpoint, files[0], raw, output);
             return 0;
         }
         if (parse.GetValue(Task) == "superpixel")
             SuperpixelModel.CheckMetadata(SafetensorsFile.Read(checkpoint).Metadata, checkpoint); // names what the file holds instead
-        return MaskTaskInference.Run(device, checkpoint, parse.GetValue(Task), files, parse.GetValue(OutputDir)!, parse.GetValue(Batch), parse.GetValue(InputScale), output, error);
+        return MaskTaskInference.Run(device, checkpoint, parse.GetValue(Task), files, parse.GetValue(OutputDir)!, parse.GetValue(Batch), parse.GetValue(InputScale)!, parse.GetValue(FlipTest), output, error);
     }
 
     private static void Validate(SuperpixelOptions options)
@@ -163,8 +166,9 @@ internal static class InferCommand
             throw new ClustSegException("--raw writes a mask-task model's outputs, but no --checkpoint was given.", "Add --checkpoint FILE.safetensors (see `clustseg-cli init`).");
         if (parse.GetValue(Task) is { } task && task != "superpixel")
             throw new ClustSegException($"--task {task} runs a trained model, but no --checkpoint was given.", "Add --checkpoint FILE.safetensors (train one, or see `clustseg-cli init`).");
-        if (parse.GetResult(InputScale) is { Implicit: false })
-            throw new ClustSegException("--input-scale applies to semantic, instance and panoptic models; superpixels are not rescaled.", "Leave out --input-scale, or pass a mask-task --checkpoint.");
+        if (parse.GetResult(InputScale) is { Implicit: false } || parse.GetValue(FlipTest))
+            throw new ClustSegException("--input-scale and --flip-test apply to semantic, instance and panoptic models; superpixels are not rescaled or mirrored.",
+                "Leave them out, or pass a mask-task --checkpoint.");
         if (superpixelCheckpoint is not null && parse.GetValue(Untrained))
             throw new ClustSegException($"--untrained runs the model without a CNN, but --checkpoint '{superpixelCheckpoint}' gives a trained one.",
                 "Pass one of --untrained and --checkpoint.");

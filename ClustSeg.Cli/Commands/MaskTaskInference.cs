@@ -24,12 +24,12 @@ internal static class MaskTaskInference
     /// the rest.
     /// </summary>
     public static int Run(GpuDevice device, string checkpoint, string? taskName, IReadOnlyList<string> files, string outDir, int batchSize,
-        double inputScale, TextWriter output, TextWriter error)
+        string inputScales, bool flipTest, TextWriter output, TextWriter error)
     {
         if (batchSize < 1) throw new ClustSegException($"--batch must be at least 1 (got {batchSize}).", "Pass --batch 1 or more.");
         var model = LoadModel(device, checkpoint);
         var task = taskName is null ? model.Task : ClustSegTasks.Parse(taskName);
-        var predictor = ModelOptions.Predictor(device, model, inputScale);
+        var predictor = ModelOptions.Predictor(device, model, inputScales, flipTest);
         var writer = new MaskInferenceWriter(model, task, outDir);
         var failures = 0;
         try

@@ -54,6 +54,16 @@ public sealed class RgbImage
         return new RgbImage(width, height, output);
     }
 
+    /// <summary>This image mirrored left to right.</summary>
+    public RgbImage MirrorLeftRight()
+    {
+        var output = new byte[Pixels.Length];
+        for (var y = 0; y < Height; y++)
+            for (var x = 0; x < Width; x++)
+                Array.Copy(Pixels, (y * Width + x) * 3, output, (y * Width + Width - 1 - x) * 3, 3);
+        return new RgbImage(Width, Height, output);
+    }
+
     private static (int[] First, int[] Second, double[] Weight) SourceTaps(int source, int target)
     {
         var first = new int[target];

@@ -11,7 +11,8 @@ namespace ClustSeg.Runtime.Inference;
 /// Runs a loaded model on pictures and returns the final decoder layer's predictions at the picture's resolution:
 /// the mask logits are upsampled on the device (bilinear, align_corners = false) to the padded input's size, then
 /// cropped to the picture, as clustseg.md fixes. With an <see cref="InputScale"/> other than 1, each picture is resized
-/// first and the masks are resampled straight back to the picture's own size.
+/// first and the masks are resampled straight back to the picture's own size. Semantic models can also average the
+/// masks of several scales and of the mirrored picture (<see cref="AveragedScales"/>, <see cref="AverageMirrored"/>).
 /// </summary>
 public sealed class MaskPredictor
 {
@@ -30,6 +31,8 @@ public sealed class MaskPredictor
     public const double MaxInputScale = 4;
 
     private readonly double _inputScale = 1;
+    private readonly double[] _averagedScales = [];
+    private readonly bool _averageMirrored;
 
     /// <summary>The model.</summary>
     public ClustSegModel Model { get; }
@@ -55,6 +58,52 @@ public sealed class MaskPredictor
         }
     }
 
+    /// <summary>
+    /// Semantic models only: more input scales whose mask logits are averaged with those of <see cref="InputScale"/>
+    /// (multi-scale testing). Every pass is resampled to the picture's own size before the average, and the class
+    /// logits are those of <see cref="InputScale"/>'s pass. Instance and panoptic centres are seeded from each pass's
+    /// own features, so their masks do not correspond from one pass to the next and cannot be averaged.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">A scale is not in (0, <see cref="MaxInputScale"/>].</exception>
+    /// <exception cref="InvalidOperationException">The model is not a semantic one.</exception>
+    public IReadOnlyList<double> AveragedScales
+    {
+        get => _averagedScales;
+        init
+        {
+            ArgumentNullException.ThrowIfNull(value);
+            foreach (var scale in value)
+                if (!IsValidInputScale(scale))
+                    throw new ArgumentOutOfRangeException(nameof(value), scale, $"Every input scale must be above 0 and at most {MaxInputScale}.");
+            if (value.Count > 0) RequireSemantic("Averaging the masks of several input scales");
+            _averagedScales = [.. value];
+        }
+    }
+
+    /// <summary>
+    /// Semantic models only: also runs every scale on the picture mirrored left to right, mirrors those masks back and
+    /// averages them in (flip testing; training mirrors half of its samples).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The model is not a semantic one.</exception>
+    public bool AverageMirrored
+    {
+        get => _averageMirrored;
+        init
+        {
+            if (value) RequireSemantic("Averaging with the mirrored picture");
+            _averageMirrored = value;
+        }
+    }
+
+    /// <summary>How many forward passes each batch takes: one per scale, twice that when mirrored pictures are averaged in.</summary>
+    public int PassesPerBatch => (1 + _averagedScales.Length) * (_averageMirrored ? 2 : 1);
+
+    private void RequireSemantic(string what)
+    {
+        if (Model.Task != ClustSegTask.Semantic)
+            throw new InvalidOperationException($"{what} needs a semantic model: the centres of a {Model.Task.Name()} model are seeded per pass, so its masks do not line up between passes.");
+    }
+
     /// <summary>Predicts one picture (a batch of one, so the padding depends on this picture only).</summary>
     public MaskPrediction Predict(RgbImage image) => Predict([image])[0];
 
@@ -69,7 +118,37 @@ public sealed class MaskPredictor
         if (images.Count == 0) throw new ArgumentException("A batch needs at least one picture.", nameof(images));
         if (images.Any(i => !CanShareBatch(i, images[0])))
             throw new ArgumentException("The pictures of a batch must share their padded size (and, with an input scale, their size); group them with CanShareBatch.", nameof(images));
-        var inputs = InputScale == 1 ? images : images.Select(Scaled).ToList();
+        var predictions = PredictPass(images, InputScale, mirrored: false);
+        if (PassesPerBatch == 1) return predictions;
+        var sums = predictions.Select(p => p.MaskLogits).ToArray();
+        foreach (var (scale, mirrored) in Passes().Skip(1))
+        {
+            var pass = PredictPass(images, scale, mirrored);
+            for (var b = 0; b < sums.Length; b++)
+            {
+                var logits = pass[b].MaskLogits;
+                for (var i = 0; i < logits.Length; i++) sums[b][i] += logits[i];
+            }
+        }
+        var passes = (float)PassesPerBatch;
+        foreach (var sum in sums)
+            for (var i = 0; i < sum.Length; i++) sum[i] /= passes;
+        return predictions;
+    }
+
+    private IEnumerable<(double Scale, bool Mirrored)> Passes()
+    {
+        foreach (var scale in _averagedScales.Prepend(InputScale))
+        {
+            yield return (scale, false);
+            if (_averageMirrored) yield return (scale, true);
+        }
+    }
+
+    private List<MaskPrediction> PredictPass(IReadOnlyList<RgbImage> images, double scale, bool mirrored)
+    {
+        var pictures = mirrored ? images.Select(i => i.MirrorLeftRight()).ToList() : images;
+        var inputs = scale == 1 ? pictures : pictures.Select(i => Scaled(i, scale)).ToList();
         var (data, height, width) = ModelInput.Batch(inputs);
         // The picture fills the top-left (scaled height x scaled width) of the padded input, so resampling the whole
         // padded map to this size lays the picture's part onto its own pixels (exactly where the scaled sides are
@@ -97,9 +176,17 @@ public sealed class MaskPredictor
         _device.Scratch.Reset();
         var rowLength = centres * (Model.Classes + 1);
         var planes = (long)centres * outputHeight * outputWidth;
-        return images.Select((image, b) => new MaskPrediction(centres, Model.Classes, image.Height, image.Width,
-            classLogits.AsSpan(b * rowLength, rowLength).ToArray(),
-            Crop(upsampled.AsSpan((int)(b * planes), (int)planes), centres, outputHeight, outputWidth, image.Height, image.Width))).ToList();
+        return images.Select((image, b) =>
+        {
+            var masks = Crop(upsampled.AsSpan((int)(b * planes), (int)planes), centres, outputHeight, outputWidth, image.Height, image.Width);
+            if (mirrored) MirrorRows(masks, image.Width);
+            return new MaskPrediction(centres, Model.Classes, image.Height, image.Width, classLogits.AsSpan(b * rowLength, rowLength).ToArray(), masks);
+        }).ToList();
+    }
+
+    private static void MirrorRows(float[] planes, int width)
+    {
+        for (var row = 0; row < planes.Length; row += width) planes.AsSpan(row, width).Reverse();
     }
 
     /// <summary>Whether two pictures pad to the same model input size (and may share a batch at input scale 1).</summary>
@@ -118,11 +205,11 @@ public sealed class MaskPredictor
     {
         ArgumentNullException.ThrowIfNull(a);
         ArgumentNullException.ThrowIfNull(b);
-        return InputScale == 1 ? SamePaddedSize(a, b) : a.Width == b.Width && a.Height == b.Height;
+        return InputScale == 1 && _averagedScales.All(s => s == 1) ? SamePaddedSize(a, b) : a.Width == b.Width && a.Height == b.Height;
     }
 
-    private RgbImage Scaled(RgbImage image) =>
-        image.Resize(Math.Max(1, (int)Math.Round(image.Width * InputScale)), Math.Max(1, (int)Math.Round(image.Height * InputScale)));
+    private static RgbImage Scaled(RgbImage image, double scale) =>
+        image.Resize(Math.Max(1, (int)Math.Round(image.Width * scale)), Math.Max(1, (int)Math.Round(image.Height * scale)));
 
     private static float[] Crop(ReadOnlySpan<float> planes, int count, int height, int width, int cropHeight, int cropWidth)
     {

@@ -17,6 +17,16 @@ public sealed class RgbImageTests
     }
 
     [Fact]
+    public void MirrorReversesEachRowAndKeepsEachPixelsChannels()
+    {
+        var image = new RgbImage(3, 2, Enumerable.Range(0, 18).Select(i => (byte)i).ToArray());
+        var mirrored = image.MirrorLeftRight();
+        Assert.Equal((3, 2), (mirrored.Width, mirrored.Height));
+        Assert.Equal(new byte[] { 6, 7, 8, 3, 4, 5, 0, 1, 2, 15, 16, 17, 12, 13, 14, 9, 10, 11 }, mirrored.Pixels);
+        Assert.Equal(image.Pixels, mirrored.MirrorLeftRight().Pixels);
+    }
+
+    [Fact]
     public void HalvingAveragesEachPairAndTheSameSizeIsACopy()
     {
         var pixels = Enumerable.Range(0, 4 * 2 * 3).Select(i => (byte)(i * 9)).ToArray();

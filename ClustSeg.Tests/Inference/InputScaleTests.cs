@@ -101,7 +101,7 @@ public sealed class InputScaleTests(VulkanFixture fixture) : VulkanTest(fixture)
         var picture = Save("in", "p.png", Picture(32, 32, 1));
         var superpixels = Cli("infer", "--input-scale", "1.5", picture, "-o", Path.Combine(_dir, "out"));
         Assert.Equal(2, superpixels.Code);
-        Assert.Contains("--input-scale applies to semantic, instance and panoptic", superpixels.Error);
+        Assert.Contains("--input-scale and --flip-test apply to semantic, instance and panoptic", superpixels.Error);
         var raw = Cli("infer", "--checkpoint", SemanticCheckpoint(), "--raw", Path.Combine(_dir, "raw.safetensors"), "--input-scale", "2", picture);
         Assert.Equal(2, raw.Code);
         Assert.Contains("--raw", raw.Error);

@@ -46,7 +46,7 @@ internal static class CheckpointEval
             // Semantic labels are scored in class ids (label PNGs store them; COCO category ids may not fit 8 bits).
             int[]? categoryIds = task == ClustSegTask.Semantic ? null : dataset.Classes.Select(c => c.SourceId).ToArray();
             var writer = new MaskInferenceWriter(model, task, folder, categoryIds);
-            var predictor = ModelOptions.Predictor(device, model, parse.GetValue(EvalCommand.InputScale));
+            var predictor = ModelOptions.Predictor(device, model, parse.GetValue(EvalCommand.InputScale)!, parse.GetValue(EvalCommand.FlipTest));
             var gtFolder = Path.Combine(folder, "ground_truth");
             new ProgressBar("infer", dataset.Count, error).Run(advance =>
             {

@@ -59,7 +59,8 @@ internal static class EvalCommand
                       "(kept in --pred-dir when given); --task defaults to the checkpoint's.",
     };
 
-    public static readonly Option<double> InputScale = ModelOptions.InputScale();
+    public static readonly Option<string> InputScale = ModelOptions.InputScale();
+    public static readonly Option<bool> FlipTest = ModelOptions.FlipTest();
 
     public static readonly Option<string?> Json = new("--json") { Description = "Write the results as JSON to this file." };
 
@@ -87,7 +88,7 @@ internal static class EvalCommand
             "with --checkpoint: inference on a dataset split, then the task's metrics against its ground truth.\n" +
             "  clustseg-cli eval --checkpoint tiny.safetensors --data synth:synth-out --split val --task panoptic");
         foreach (var option in new Option[] { Task, Data, Split, Counts, Limit, Compactness, Smoothing, GroundTruthJson, GroundTruthDir, PredictionJson,
-                     PredictionDir, GroundTruth, Prediction, Classes, ClassNames, GroundTruthReduceZero, Checkpoint, InputScale, Json, Plot })
+                     PredictionDir, GroundTruth, Prediction, Classes, ClassNames, GroundTruthReduceZero, Checkpoint, InputScale, FlipTest, Json, Plot })
             command.Options.Add(option);
         command.SetAction(parse =>
         {
@@ -97,6 +98,9 @@ internal static class EvalCommand
             if (scaled && (parse.GetValue(Checkpoint) is not { } model || SuperpixelModel.IsSuperpixelCheckpoint(model)))
                 throw new ClustSegException("--input-scale resizes the pictures a semantic, instance or panoptic --checkpoint runs on; here no such model runs.",
                     "Leave out --input-scale, or pass a mask-task --checkpoint with --data.");
+            if (parse.GetValue(FlipTest) && (parse.GetValue(Checkpoint) is not { } semantic || SuperpixelModel.IsSuperpixelCheckpoint(semantic)))
+                throw new ClustSegException("--flip-test averages a semantic --checkpoint's results on mirrored pictures; here no such model runs.",
+                    "Leave out --flip-test, or pass a semantic --checkpoint with --data.");
             if (parse.GetValue(Checkpoint) is { } checkpoint)
             {
                 if (SuperpixelModel.IsSuperpixelCheckpoint(checkpoint)) return SuperpixelEval.Run(parse, output, error, checkpoint);
