@@ -76,7 +76,7 @@ internal static class TrainCommand
     private static readonly Option<double?> CopyPaste = new("--copy-paste")
     {
         Description = "Instance and panoptic: chance that a training sample gets about half the things of another augmented sample " +
-                      "pasted onto it (Simple Copy-Paste; more things per step, new occlusions). Off unless given; 0.5 is the paper's usual value.",
+                      "pasted onto it (Simple Copy-Paste; more things per step, new occlusions). Off unless given; the runs in BENCHMARKS.md used 0.5.",
     };
 
     private static readonly Option<double?> LearningRate = new("--lr")
