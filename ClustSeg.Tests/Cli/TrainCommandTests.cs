@@ -166,6 +166,11 @@ public sealed class TrainCommandTests(SynthFixture synth) : IClassFixture<SynthF
         Assert.True(code == 0, error.ToString());
         var model = Path.Combine(Run, "model.safetensors");
         Assert.Equal("11.5", ClustSeg.Runtime.Nn.Safetensors.SafetensorsFile.Read(model).Metadata["compactness"]);
+        // Leaving a training setting out on --resume is a different recipe, not "keep what the run had".
+        var resumed = CliRunner.Capture("train", "--task", "superpixel", "--data", "bsds500:" + data, "-o", Run, "--steps", "3", "--crop", "40",
+            "--compactness-loss-weight", "0.001", "--resume");
+        Assert.Equal(2, resumed.Code);
+        Assert.Contains("compactness: 11.5 -> default", resumed.Error);
 
         // infer and eval then run at that compactness unless told otherwise.
         var output = new StringWriter();

@@ -28,7 +28,7 @@ internal sealed record TrainOptions
     public string? InitFrom { get; init; }
 
     /// <summary>What a checkpoint records to tell whether a resumed run is the same training.</summary>
-    public IReadOnlyDictionary<string, string> Settings => WithSuperpixelSettings(new Dictionary<string, string>
+    public IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string>
     {
         ["task"] = Task,
         ["data"] = Data,
@@ -47,13 +47,9 @@ internal sealed record TrainOptions
         ["checkpoint_every"] = CheckpointEvery.ToString(CultureInfo.InvariantCulture),
         ["seed"] = Seed.ToString(CultureInfo.InvariantCulture),
         ["init"] = InitFrom ?? "",
-    });
-
-    // Recorded only when given, so that runs started before the option existed still resume.
-    private Dictionary<string, string> WithSuperpixelSettings(Dictionary<string, string> settings)
-    {
-        if (Compactness is { } eta) settings["compactness"] = eta.ToString("R", CultureInfo.InvariantCulture);
-        if (CompactnessLossWeight is { } weight) settings["compactness_loss_weight"] = weight.ToString("R", CultureInfo.InvariantCulture);
-        return settings;
-    }
+        // Recorded even when not given, so that adding one on --resume is caught; runs from before these settings
+        // existed lack the keys, which a resume takes as their defaults.
+        ["compactness"] = Compactness?.ToString("R", CultureInfo.InvariantCulture) ?? "default",
+        ["compactness_loss_weight"] = CompactnessLossWeight?.ToString("R", CultureInfo.InvariantCulture) ?? "default",
+    };
 }
