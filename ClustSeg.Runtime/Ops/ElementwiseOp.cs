@@ -14,7 +14,7 @@ public static class ElementwiseOp
 {
     private const uint GroupSize = 256;
 
-    private enum Forward : uint { Relu = 0, Gelu = 1, Scale = 2, Add = 3, Multiply = 4, Accumulate = 5 }
+    private enum Forward : uint { Relu = 0, Gelu = 1, Scale = 2, Add = 3, Multiply = 4, Accumulate = 5, MoveToward = 6 }
 
     private enum Backward : uint { Relu = 0, Gelu = 1 }
 
@@ -42,6 +42,16 @@ public static class ElementwiseOp
     {
         ShapeCheck.Same("Accumulate", "destination", destination, "source", source);
         Record(recorder, Forward.Accumulate, source, source, Binding.ReadWrite(destination), alpha);
+    }
+
+    /// <summary>
+    /// Records <c>destination += fraction * (target - destination)</c>, one step of an exponential moving average
+    /// toward <paramref name="target"/> (<see cref="Training.WeightAverage"/>); a fraction of 1 copies the target.
+    /// </summary>
+    public static void MoveToward(this CommandRecorder recorder, Tensor destination, Tensor target, float fraction)
+    {
+        ShapeCheck.Same("MoveToward", "destination", destination, "target", target);
+        Record(recorder, Forward.MoveToward, target, target, Binding.ReadWrite(destination), fraction);
     }
 
     /// <summary>Records the ReLU backward <c>dx = dy * (x &gt; 0)</c> from the forward input <paramref name="x"/>.</summary>

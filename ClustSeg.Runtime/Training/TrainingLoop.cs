@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using ClustSeg.Runtime.Errors;
 using ClustSeg.Runtime.Nn;
+using ClustSeg.Runtime.Nn.Safetensors;
 using ClustSeg.Runtime.Vulkan;
 
 namespace ClustSeg.Runtime.Training;
@@ -25,7 +26,8 @@ public sealed record TrainingOutcome(TrainingEnd End, int Step, string Checkpoin
 /// <summary>
 /// The training loop every task shares: per step, reset scratch memory, take a batch, record zeroed gradients, the
 /// objective's forward/loss/backward, gradient clipping and the AdamW update with the scheduled learning rate; submit
-/// once; read the loss terms; log a JSONL line; every N steps write a training checkpoint atomically. A stop request
+/// once (with the weight average's update, where the run keeps one); read the loss terms; log a JSONL line; every N
+/// steps write a training checkpoint atomically. A stop request
 /// (Ctrl-C) is honoured between steps with a checkpoint, so nothing is lost; a non-finite loss stops the run before its
 /// step reaches any checkpoint.
 /// </summary>
@@ -37,9 +39,14 @@ public sealed class TrainingLoop<TBatch>
     private readonly ITrainingObjective<TBatch> _objective;
     private readonly AdamWOptimizer _optimizer;
     private readonly TrainingLoopOptions _options;
+    private readonly WeightAverage? _average;
 
-    /// <summary>A loop for <paramref name="objective"/> (model allocated and initialised or loaded) and its optimizer.</summary>
-    public TrainingLoop(GpuDevice device, ITrainingObjective<TBatch> objective, AdamWOptimizer optimizer, TrainingLoopOptions options)
+    /// <summary>
+    /// A loop for <paramref name="objective"/> (model allocated and initialised or loaded) and its optimizer; with
+    /// <paramref name="average"/>, the final model holds the averaged weights (the training checkpoint keeps both).
+    /// </summary>
+    public TrainingLoop(GpuDevice device, ITrainingObjective<TBatch> objective, AdamWOptimizer optimizer, TrainingLoopOptions options,
+        WeightAverage? average = null)
     {
         ArgumentNullException.ThrowIfNull(device);
         ArgumentNullException.ThrowIfNull(objective);
@@ -50,6 +57,7 @@ public sealed class TrainingLoop<TBatch>
         _objective = objective;
         _optimizer = optimizer;
         _options = options;
+        _average = average;
     }
 
     /// <summary>Raised after every step with its log record (already written to the JSONL log).</summary>
@@ -109,7 +117,8 @@ public sealed class TrainingLoop<TBatch>
                 savedStep = step;
             }
         }
-        Checkpoint.Save(_objective.Model, _device, _options.ModelPath, _objective.CheckpointMetadata);
+        if (_average is null) Checkpoint.Save(_objective.Model, _device, _options.ModelPath, _objective.CheckpointMetadata);
+        else SafetensorsFile.Write(_options.ModelPath, _average.ModelTensors(_device, _objective.Model), _objective.CheckpointMetadata);
         return new TrainingOutcome(TrainingEnd.Completed, step, _options.CheckpointPath, _options.ModelPath);
     }
 
@@ -129,6 +138,7 @@ public sealed class TrainingLoop<TBatch>
                 throw new InvalidOperationException($"The objective left Forward state in {string.Join(", ", pending)}: its Backward did not run once per Forward.");
             }
             _optimizer.RecordUpdate(recording.Recorder, step, learningRate);
+            _average?.RecordUpdate(recording.Recorder, step);
             recording.Recorder.Submit();
             return recording.Losses.Select(l => (l.Name, l.Weight, _device.Download<float>(l.Value)[0])).ToList();
         }
@@ -144,7 +154,7 @@ public sealed class TrainingLoop<TBatch>
     private void SaveCheckpoint(ITrainingBatchSource<TBatch> source, TrainingState start, Stopwatch clock, int step)
     {
         var state = new TrainingState(step, source.Cursor, start.ElapsedSeconds + clock.Elapsed.TotalSeconds, _options.Settings);
-        TrainingCheckpoint.Save(_options.CheckpointPath, _device, _objective.Model, _optimizer, _objective.CheckpointMetadata, state);
+        TrainingCheckpoint.Save(_options.CheckpointPath, _device, _objective.Model, _optimizer, _objective.CheckpointMetadata, state, _average);
         CheckpointWritten?.Invoke(_options.CheckpointPath, step);
     }
 }

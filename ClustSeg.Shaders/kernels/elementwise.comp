@@ -12,6 +12,7 @@ const uint OP_SCALE = 2;      // out = alpha * a
 const uint OP_ADD = 3;        // out = a + b
 const uint OP_MULTIPLY = 4;   // out = a * b
 const uint OP_ACCUMULATE = 5; // out += alpha * a (residuals, gradient fan-in)
+const uint OP_MOVE_TOWARD = 6; // out += alpha * (a - out) (weight averages)
 layout(constant_id = 2) const bool VEC4 = false;
 
 layout(std430, binding = 0) readonly buffer A { float a[]; };
@@ -25,27 +26,29 @@ layout(push_constant) uniform Params {
     float alpha;
 } p;
 
-// The op on one element; `prior` is the output's current value (read for OP_ACCUMULATE only).
+// The op on one element; `prior` is the output's current value (read for OP_ACCUMULATE and OP_MOVE_TOWARD only).
 float apply(float v, float w, float prior) {
     if (OP == OP_RELU) return max(v, 0.0);
     if (OP == OP_GELU) return gelu(v);
     if (OP == OP_SCALE) return p.alpha * v;
     if (OP == OP_ADD) return v + w;
     if (OP == OP_MULTIPLY) return v * w;
-    return prior + p.alpha * v;
+    if (OP == OP_ACCUMULATE) return prior + p.alpha * v;
+    return prior + p.alpha * (v - prior);
 }
 
 void main() {
     uint i = linear_index();
     if (i >= p.count) return;
     const bool binary = OP == OP_ADD || OP == OP_MULTIPLY;
+    const bool readsPrior = OP == OP_ACCUMULATE || OP == OP_MOVE_TOWARD;
     if (VEC4) {
         const vec4 v = a4[i];
         const vec4 w = binary ? b4[i] : vec4(0.0);
-        const vec4 prior = OP == OP_ACCUMULATE ? result4[i] : vec4(0.0);
+        const vec4 prior = readsPrior ? result4[i] : vec4(0.0);
         result4[i] = vec4(apply(v.x, w.x, prior.x), apply(v.y, w.y, prior.y), apply(v.z, w.z, prior.z), apply(v.w, w.w, prior.w));
         return;
     }
     const float w = binary ? b[i] : 0.0;
-    result[i] = apply(a[i], w, OP == OP_ACCUMULATE ? result[i] : 0.0);
+    result[i] = apply(a[i], w, readsPrior ? result[i] : 0.0);
 }

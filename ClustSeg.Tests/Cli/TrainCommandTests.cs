@@ -1,6 +1,7 @@
 using System.Text.Json;
 using ClustSeg.Cli;
 using ClustSeg.Runtime.Models;
+using ClustSeg.Runtime.Nn.Safetensors;
 using ClustSeg.Runtime.Training;
 using ClustSeg.Tests.Data;
 using ClustSeg.Tests.Support;
@@ -137,6 +138,35 @@ public sealed class TrainCommandTests(SynthFixture synth) : IClassFixture<SynthF
     }
 
     [Fact]
+    public void WeightAverageIsPartOfTheRecipeAndBecomesTheModel()
+    {
+        var first = Train("--steps", "3", "--ema", "0.9"); // the last step's learning rate is 0: two steps would average equal weights
+        Assert.True(first.Code == 0, first.Error);
+        Assert.Contains("averaging the weights (decay 0.9)", first.Output);
+        var checkpointPath = Path.Combine(Run, "checkpoint.safetensors");
+        Assert.Equal("0.9", TrainingCheckpoint.ReadState(checkpointPath).Settings["ema"]);
+        var checkpoint = SafetensorsFile.Read(checkpointPath).Tensors.ToDictionary(t => t.Name, t => t.Data);
+        var model = SafetensorsFile.Read(Path.Combine(Run, "model.safetensors")).Tensors.ToDictionary(t => t.Name, t => t.Data);
+        const string weight = "heads.class_embed.weight";
+        Assert.Equal(checkpoint[WeightAverage.CheckpointPrefix + weight], model[weight]);
+        Assert.NotEqual(checkpoint[weight], model[weight]);
+        Assert.Equal(checkpoint["seeds.bank"], model["seeds.bank"]); // buffers are saved as they are
+
+        var without = Train("--steps", "4", "--resume");
+        Assert.Equal(2, without.Code);
+        Assert.Contains("ema: 0.9 -> off", without.Error);
+        var resumed = Train("--steps", "4", "--resume", "--ema", "0.9");
+        Assert.True(resumed.Code == 0, resumed.Error);
+
+        foreach (var bad in new[] { "0", "1", "-0.5" })
+        {
+            var refused = Train("--steps", "1", "--ema", bad);
+            Assert.Equal(2, refused.Code);
+            Assert.Contains("--ema must be a decay above 0 and below 1", refused.Error);
+        }
+    }
+
+    [Fact]
     public void CropMustFitTheModelStride()
     {
         var result = Train("--steps", "1", "--crop", "100");
@@ -165,7 +195,7 @@ public sealed class TrainCommandTests(SynthFixture synth) : IClassFixture<SynthF
             "--compactness", "11.5", "--compactness-loss-weight", "0.001"], new StringWriter(), error);
         Assert.True(code == 0, error.ToString());
         var model = Path.Combine(Run, "model.safetensors");
-        Assert.Equal("11.5", ClustSeg.Runtime.Nn.Safetensors.SafetensorsFile.Read(model).Metadata["compactness"]);
+        Assert.Equal("11.5", SafetensorsFile.Read(model).Metadata["compactness"]);
         // Leaving a training setting out on --resume is a different recipe, not "keep what the run had".
         var resumed = CliRunner.Capture("train", "--task", "superpixel", "--data", "bsds500:" + data, "-o", Run, "--steps", "3", "--crop", "40",
             "--compactness-loss-weight", "0.001", "--resume");

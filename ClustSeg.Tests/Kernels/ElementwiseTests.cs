@@ -105,6 +105,31 @@ public sealed class ElementwiseTests(VulkanFixture fixture) : VulkanTest(fixture
         Numerics.AssertClose(Device.Read(accumulator), a.Zip(b, (p, q) => q + 1.75 * p).ToArray(), what: "accumulate");
     }
 
+    [Theory]
+    [InlineData(Count)]
+    [InlineData(1012)] // a multiple of 4: the vec4 kernels on CPU devices
+    public void MoveTowardStepsAnAverageAndCopiesAtFractionOne(int count)
+    {
+        var average = Numerics.RoundToFloat(Numerics.Random(count, 12));
+        var target = Numerics.RoundToFloat(Numerics.Random(count, 13));
+        var ta = Device.Upload("average", average, count);
+        var tt = Device.Upload("target", target, count);
+        var copy = Device.Upload("copy", average, count);
+        Run(r =>
+        {
+            r.MoveToward(ta, tt, 0.1f);
+            r.MoveToward(ta, tt, 0.25f); // ordered after the first by the recorder's barrier
+            r.MoveToward(copy, tt, 1f);
+        }, ta);
+        var expected = average.Zip(target, (m, t) =>
+        {
+            var once = m + 0.1 * (t - m);
+            return once + 0.25 * (t - once);
+        }).ToArray();
+        Numerics.AssertClose(Device.Read(ta), expected, what: "two averaging steps");
+        Numerics.AssertClose(Device.Read(copy), Array.ConvertAll(target, v => (double)v), what: "fraction 1");
+    }
+
     [Fact]
     public void ReferenceDerivativesMatchFiniteDifferences()
     {

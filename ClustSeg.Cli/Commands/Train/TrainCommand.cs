@@ -1,6 +1,7 @@
 using System.CommandLine;
 using ClustSeg.Runtime.Data.Training;
 using ClustSeg.Runtime.Errors;
+using ClustSeg.Runtime.Training;
 
 namespace ClustSeg.Cli.Commands.Train;
 
@@ -79,6 +80,12 @@ internal static class TrainCommand
                       "pasted onto it (Simple Copy-Paste; more things per step, new occlusions). Off unless given; the runs in BENCHMARKS.md used 0.5.",
     };
 
+    private static readonly Option<double?> Ema = new("--ema")
+    {
+        Description = "Keep an exponential moving average of the weights with this decay (e.g. 0.999, about the last 1,000 steps) " +
+                      "and write it as the run's model.safetensors; the training checkpoint keeps both. Off unless given.",
+    };
+
     private static readonly Option<double?> LearningRate = new("--lr")
     {
         Description = "Peak learning rate of AdamW after warm-up (default: superpixel 1e-3, mask tasks 1e-4 as clustseg.md sets; raise it for short runs on small data).",
@@ -135,7 +142,7 @@ internal static class TrainCommand
             "  clustseg-cli synth --out synth --images 2000 --size 128\n" +
             "  clustseg-cli train --task panoptic --data synth:synth -o runs/pan --steps 3000\n" +
             "  clustseg-cli eval --checkpoint runs/pan/model.safetensors --data synth:synth --split val");
-        foreach (var option in new Option[] { Task, Data, Split, Model, RunDirectory, Steps, Batch, Crop, Compactness, CompactnessLossWeight, Scale, NoFlip, CopyPaste, LearningRate, Warmup, WeightDecay, Clip, CheckpointEvery, Seed, Resume, Init })
+        foreach (var option in new Option[] { Task, Data, Split, Model, RunDirectory, Steps, Batch, Crop, Compactness, CompactnessLossWeight, Scale, NoFlip, CopyPaste, Ema, LearningRate, Warmup, WeightDecay, Clip, CheckpointEvery, Seed, Resume, Init })
             command.Options.Add(option);
         command.SetAction(parse => Run(parse, parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error));
         return command;
@@ -163,6 +170,9 @@ internal static class TrainCommand
             MaxScale = ParseScale(parse.GetValue(Scale)!).Max,
             Flip = !parse.GetValue(NoFlip),
             CopyPaste = CopyPasteSetting(parse.GetValue(CopyPaste), task),
+            WeightAverageDecay = parse.GetValue(Ema) is { } decay && !WeightAverage.IsValidDecay(decay)
+                ? throw new ClustSegException($"--ema must be a decay above 0 and below 1, got {decay}.", "Give e.g. --ema 0.999 (averages about the last 1,000 steps), or leave it out.")
+                : parse.GetValue(Ema),
             LearningRate = parse.GetValue(LearningRate) ?? (superpixel ? 1e-3 : 1e-4),
             WarmupSteps = parse.GetValue(Warmup) ?? Math.Min(200, steps / 20),
             WeightDecay = parse.GetValue(WeightDecay),

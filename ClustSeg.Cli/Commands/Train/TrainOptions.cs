@@ -18,6 +18,7 @@ internal sealed record TrainOptions
     public double MaxScale { get; init; } = 2.0;
     public bool Flip { get; init; } = true;
     public double? CopyPaste { get; init; }
+    public double? WeightAverageDecay { get; init; }
     public double LearningRate { get; init; }
     public int WarmupSteps { get; init; }
     public double WeightDecay { get; init; } = 0.05;
@@ -50,6 +51,8 @@ internal sealed record TrainOptions
         // Recorded even when not given, so that adding one on --resume is caught; runs from before these settings
         // existed lack the keys, which a resume takes as their defaults.
         ["compactness"] = Compactness?.ToString("R", CultureInfo.InvariantCulture) ?? "default",
+        // Runs from before the weight average existed lack the key, which a resume takes as "off".
+        ["ema"] = WeightAverageDecay?.ToString("R", CultureInfo.InvariantCulture) ?? "off",
         ["compactness_loss_weight"] = CompactnessLossWeight?.ToString("R", CultureInfo.InvariantCulture) ?? "default",
     };
 }

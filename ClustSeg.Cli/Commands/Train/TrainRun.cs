@@ -24,6 +24,9 @@ internal static class TrainRun
     public static int Execute<TBatch>(GpuDevice device, ITrainingObjective<TBatch> objective, TrainOptions options,
         Func<TrainingDataCursor, ITrainingBatchSource<TBatch>> openSource, int imagesPerStep, TextWriter output, TextWriter error)
     {
+        // Allocated before the optimizer and the average, so that their tensors take the layout of the parameters' flat
+        // blocks and each update is one dispatch per block rather than one per parameter. Start keeps the allocation.
+        ModuleState.Allocate(objective.Model, device);
         var optimizer = new AdamWOptimizer(device, objective.Model, new AdamWSettings(options.LearningRate, WeightDecay: options.WeightDecay), options.ClipNorm);
         var loopOptions = new TrainingLoopOptions
         {
@@ -33,13 +36,15 @@ internal static class TrainRun
             ImagesPerStep = imagesPerStep,
             Settings = options.Settings,
         };
-        var start = Start(device, objective, optimizer, options, loopOptions, output);
+        var average = options.WeightAverageDecay is { } decay ? new WeightAverage(device, objective.Model, decay) : null;
+        var start = Start(device, objective, optimizer, average, options, loopOptions, output);
         if (start.Step >= options.Steps)
         {
             output.WriteLine($"{loopOptions.CheckpointPath} is already at step {start.Step} of {options.Steps}; nothing to do (raise --steps to train longer).");
             return 0;
         }
-        var loop = new TrainingLoop<TBatch>(device, objective, optimizer, loopOptions);
+        if (average is not null) output.WriteLine($"averaging the weights (decay {average.Decay:R}); model.safetensors will hold the average");
+        var loop = new TrainingLoop<TBatch>(device, objective, optimizer, loopOptions, average);
         loop.CheckpointWritten += (_, _) => WriteLossPlot(loopOptions, error);
 
         using var stop = new CancellationTokenSource();
@@ -76,7 +81,7 @@ internal static class TrainRun
         return 0;
     }
 
-    private static TrainingState Start<TBatch>(GpuDevice device, ITrainingObjective<TBatch> objective, AdamWOptimizer optimizer, TrainOptions options,
+    private static TrainingState Start<TBatch>(GpuDevice device, ITrainingObjective<TBatch> objective, AdamWOptimizer optimizer, WeightAverage? average, TrainOptions options,
         TrainingLoopOptions loopOptions, TextWriter output)
     {
         var checkpoint = loopOptions.CheckpointPath;
@@ -94,7 +99,7 @@ internal static class TrainRun
                     $"The run in {options.RunDirectory} was started with other settings, so resuming would not continue it:\n  " + string.Join("\n  ", differences),
                     "Resume with the settings the run started with, or start a new run in another --output folder.");
             }
-            var state = TrainingCheckpoint.Load(checkpoint, device, objective.Model, optimizer);
+            var state = TrainingCheckpoint.Load(checkpoint, device, objective.Model, optimizer, average);
             output.WriteLine($"resuming {options.RunDirectory} at step {state.Step} (epoch {state.Cursor.Epoch}, {state.ElapsedSeconds / 60:0.0} min trained so far)");
             return state;
         }
