@@ -114,7 +114,7 @@ public sealed class TrainCommandTests(SynthFixture synth) : IClassFixture<SynthF
     }
 
     [Fact]
-    public void CopyPasteIsPartOfTheRecipeAndOnlyForThingTasks()
+    public void CopyPasteIsPartOfTheRecipeAndNeedsThingInstances()
     {
         var first = Train("--steps", "1", "--copy-paste", "1");
         Assert.True(first.Code == 0, first.Error);
@@ -132,9 +132,16 @@ public sealed class TrainCommandTests(SynthFixture synth) : IClassFixture<SynthF
             Assert.Equal(2, refused.Code);
             Assert.Contains("--copy-paste must be a chance above 0 and at most 1", refused.Error);
         }
-        var error = new StringWriter();
-        Assert.Equal(2, CliRunner.Run(["train", "--task", "semantic", "--data", "synth:" + synth.Root, "-o", Run, "--copy-paste", "0.5"], new StringWriter(), error));
-        Assert.Contains("does not train on", error.ToString());
+        var semantic = CliRunner.Capture("train", "--task", "semantic", "--data", "synth:" + synth.Root, "-o", Path.Combine(_work.Path, "semantic"),
+            "--batch", "1", "--crop", "64", "--steps", "1", "--copy-paste", "0.5");
+        Assert.True(semantic.Code == 0, semantic.Error); // pasted things carry their labels
+        var labelFolders = CliRunner.Capture("train", "--task", "semantic", "--data", "semantic:" + Path.Combine(synth.Root, "train"),
+            "-o", Path.Combine(_work.Path, "folders"), "--copy-paste", "0.5");
+        Assert.Equal(2, labelFolders.Code);
+        Assert.Contains("has no thing classes", labelFolders.Error);
+        var superpixel = CliRunner.Capture("train", "--task", "superpixel", "--data", "synth:" + synth.Root, "-o", Run, "--copy-paste", "0.5");
+        Assert.Equal(2, superpixel.Code);
+        Assert.Contains("does not train on", superpixel.Error);
     }
 
     [Fact]

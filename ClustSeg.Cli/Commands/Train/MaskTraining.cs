@@ -23,6 +23,9 @@ internal static class MaskTraining
         if (task != ClustSegTask.Semantic && things == 0)
             throw new ClustSegException($"{dataset.Description} has no thing classes, so there is nothing for {task.Name()} training to find.",
                 "Train --task semantic on it, or use a dataset with thing categories (isthing = 1).");
+        if (options.CopyPaste is not null && things == 0)
+            throw new ClustSegException($"--copy-paste pastes thing instances, and {dataset.Description} has no thing classes (label-PNG folders carry no instances).",
+                "Drop --copy-paste, or train on a COCO panoptic, COCO instances or synth dataset.");
         var model = new ClustSegModel(ClustSegVariant.Find(options.Model), task, names, things);
         output.WriteLine($"training {model.Variant.Name} {task.Name()} on {dataset.Description}: {dataset.Count} images, {names.Length} classes " +
                          $"({things} things), crop {(options.CropSize == 0 ? "none" : options.CropSize)}, scale {options.MinScale}-{options.MaxScale}, " +

@@ -76,8 +76,9 @@ internal static class TrainCommand
 
     private static readonly Option<double?> CopyPaste = new("--copy-paste")
     {
-        Description = "Instance and panoptic: chance that a training sample gets about half the things of another augmented sample " +
-                      "pasted onto it (Simple Copy-Paste; more things per step, new occlusions). Off unless given; the runs in BENCHMARKS.md used 0.5.",
+        Description = "Mask tasks on data with thing instances (COCO, synth): chance that a training sample gets about half the things of " +
+                      "another augmented sample pasted onto it, labels included (Simple Copy-Paste; more things per step, new occlusions). " +
+                      "Off unless given; the runs in BENCHMARKS.md used 0.5.",
     };
 
     private static readonly Option<double?> Ema = new("--ema")
@@ -201,8 +202,8 @@ internal static class TrainCommand
     private static double? CopyPasteSetting(double? chance, string task)
     {
         if (chance is null) return null;
-        if (task is not ("instance" or "panoptic"))
-            throw new ClustSegException($"--copy-paste pastes thing instances, which --task {task} does not train on.", "Drop --copy-paste, or train --task instance or panoptic.");
+        if (task == "superpixel")
+            throw new ClustSegException("--copy-paste pastes thing instances, which --task superpixel does not train on.", "Drop --copy-paste, or train a mask task (semantic, instance, panoptic).");
         return CopyPasteAugmentation.IsValidProbability(chance.Value)
             ? chance
             : throw new ClustSegException($"--copy-paste must be a chance above 0 and at most 1, got {chance}.", "Give e.g. --copy-paste 0.5, or leave it out to paste nothing.");
