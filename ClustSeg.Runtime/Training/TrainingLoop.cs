@@ -118,7 +118,15 @@ public sealed class TrainingLoop<TBatch>
             }
         }
         if (_average is null) Checkpoint.Save(_objective.Model, _device, _options.ModelPath, _objective.CheckpointMetadata);
-        else SafetensorsFile.Write(_options.ModelPath, _average.ModelTensors(_device, _objective.Model), _objective.CheckpointMetadata);
+        else
+        {
+            // Says where the weights came from, for whoever loads the model later.
+            var metadata = new Dictionary<string, string>(_objective.CheckpointMetadata)
+            {
+                [WeightAverage.MetadataKey] = _average.Decay.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
+            };
+            SafetensorsFile.Write(_options.ModelPath, _average.ModelTensors(_device, _objective.Model), metadata);
+        }
         return new TrainingOutcome(TrainingEnd.Completed, step, _options.CheckpointPath, _options.ModelPath);
     }
 

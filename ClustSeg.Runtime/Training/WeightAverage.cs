@@ -22,6 +22,9 @@ public sealed class WeightAverage
     /// <summary>Names of the average's tensors in a training checkpoint start with this.</summary>
     public const string CheckpointPrefix = Checkpoint.TrainingStatePrefix + "ema.";
 
+    /// <summary>Metadata key of a model file whose weights are an average: its value is the decay.</summary>
+    public const string MetadataKey = "weight_average_decay";
+
     private readonly IReadOnlyList<Parameter> _parameters;
     private readonly IReadOnlyList<(Tensor Values, Tensor Gradients, bool WeightDecay)> _pieces;
     private readonly ParameterShadow _average;

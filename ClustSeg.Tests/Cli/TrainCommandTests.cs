@@ -158,6 +158,7 @@ public sealed class TrainCommandTests(SynthFixture synth) : IClassFixture<SynthF
         Assert.Equal(checkpoint[WeightAverage.CheckpointPrefix + weight], model[weight]);
         Assert.NotEqual(checkpoint[weight], model[weight]);
         Assert.Equal(checkpoint["seeds.bank"], model["seeds.bank"]); // buffers are saved as they are
+        Assert.Equal("0.9", SafetensorsFile.Read(Path.Combine(Run, "model.safetensors")).Metadata[WeightAverage.MetadataKey]);
 
         var without = Train("--steps", "4", "--resume");
         Assert.Equal(2, without.Code);
