@@ -41,6 +41,8 @@ internal sealed record TrainOptions
         ["flip"] = Flip ? "yes" : "no",
         // Runs from before copy-paste existed lack the key, which a resume takes as "off".
         ["copy_paste"] = CopyPaste?.ToString("R", CultureInfo.InvariantCulture) ?? "off",
+        // Runs from before the weight average existed lack the key; resuming one with --ema stops on the missing average.
+        ["ema"] = WeightAverageDecay?.ToString("R", CultureInfo.InvariantCulture) ?? "off",
         ["lr"] = LearningRate.ToString("R", CultureInfo.InvariantCulture),
         ["warmup"] = WarmupSteps.ToString(CultureInfo.InvariantCulture),
         ["weight_decay"] = WeightDecay.ToString("R", CultureInfo.InvariantCulture),
@@ -51,8 +53,6 @@ internal sealed record TrainOptions
         // Recorded even when not given, so that adding one on --resume is caught; runs from before these settings
         // existed lack the keys, which a resume takes as their defaults.
         ["compactness"] = Compactness?.ToString("R", CultureInfo.InvariantCulture) ?? "default",
-        // Runs from before the weight average existed lack the key, which a resume takes as "off".
-        ["ema"] = WeightAverageDecay?.ToString("R", CultureInfo.InvariantCulture) ?? "off",
         ["compactness_loss_weight"] = CompactnessLossWeight?.ToString("R", CultureInfo.InvariantCulture) ?? "default",
     };
 }
