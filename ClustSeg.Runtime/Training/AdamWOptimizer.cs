@@ -25,7 +25,10 @@ public sealed class AdamWOptimizer
     private readonly ParameterShadow _second;
     private readonly Tensor _norm;
 
-    /// <summary>Allocates zero moments for every parameter of <paramref name="model"/> (allocated already).</summary>
+    /// <summary>
+    /// Allocates zero moments for every parameter of <paramref name="model"/>, allocating the model first where it is not
+    /// yet (<see cref="ModuleState.Allocate"/> keeps what is), so that the moments take the layout of its flat blocks.
+    /// </summary>
     public AdamWOptimizer(GpuDevice device, Module model, AdamWSettings settings, float maxGradientNorm)
     {
         ArgumentNullException.ThrowIfNull(device);
@@ -35,6 +38,7 @@ public sealed class AdamWOptimizer
         MaxGradientNorm = maxGradientNorm;
         var parameters = model.Parameters().ToList();
         if (parameters.Count == 0) throw new ArgumentException("The model has no parameters to train.", nameof(model));
+        ModuleState.Allocate(model, device);
         // Laid out like the parameters, so that the norm and the update run once per flat block where there are blocks.
         _pieces = ParameterShadow.PiecesOf(parameters);
         _first = ParameterShadow.Allocate(device, parameters, CheckpointPrefix + "m.");

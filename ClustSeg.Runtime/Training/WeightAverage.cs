@@ -26,11 +26,14 @@ public sealed class WeightAverage
     public const string MetadataKey = "weight_average_decay";
 
     private readonly IReadOnlyList<Parameter> _parameters;
-    private readonly IReadOnlyList<(Tensor Values, Tensor Gradients, bool WeightDecay)> _pieces;
+    private readonly IReadOnlyList<Tensor> _weights;
     private readonly ParameterShadow _average;
     private bool _holdsWeights;
 
-    /// <summary>An average of the parameters of <paramref name="model"/> (allocated already) with <paramref name="decay"/>.</summary>
+    /// <summary>
+    /// An average of the parameters of <paramref name="model"/> with <paramref name="decay"/>; allocates the model first
+    /// where it is not yet, as <see cref="AdamWOptimizer"/> does.
+    /// </summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="decay"/> is not above 0 and below 1.</exception>
     public WeightAverage(GpuDevice device, Module model, double decay)
     {
@@ -40,7 +43,8 @@ public sealed class WeightAverage
         Decay = decay;
         _parameters = model.Parameters().ToList();
         if (_parameters.Count == 0) throw new ArgumentException("The model has no parameters to average.", nameof(model));
-        _pieces = ParameterShadow.PiecesOf(_parameters);
+        ModuleState.Allocate(model, device);
+        _weights = ParameterShadow.PiecesOf(_parameters).Select(p => p.Values).ToList();
         _average = ParameterShadow.Allocate(device, _parameters, CheckpointPrefix);
     }
 
@@ -59,7 +63,7 @@ public sealed class WeightAverage
         ArgumentNullException.ThrowIfNull(recorder);
         ArgumentOutOfRangeException.ThrowIfLessThan(step, 1);
         var fraction = _holdsWeights ? (float)(1 - DecayAt(step)) : 1f;
-        for (var i = 0; i < _pieces.Count; i++) recorder.MoveToward(_average.Pieces[i], _pieces[i].Values, fraction);
+        for (var i = 0; i < _weights.Count; i++) recorder.MoveToward(_average.Pieces[i], _weights[i], fraction);
         _holdsWeights = true;
     }
 

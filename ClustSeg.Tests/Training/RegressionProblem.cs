@@ -76,3 +76,33 @@ internal sealed class RegressionSource(TrainingDataCursor start, int inFeatures,
         return new RegressionBatch(inputs, targets);
     }
 }
+
+/// <summary>A regression model, its optimizer and a loop writing to a run folder, as the training tests build them.</summary>
+internal sealed record RegressionRun(RegressionObjective Objective, AdamWOptimizer Optimizer, WeightAverage? Average, TrainingLoop<RegressionBatch> Loop)
+{
+    public const int In = 5, Out = 3, Rows = 8;
+
+    /// <summary>A run of <paramref name="steps"/> in <paramref name="runDirectory"/>, weights from seed 3; with <paramref name="averageDecay"/>, a weight average.</summary>
+    public static RegressionRun Build(GpuDevice device, string runDirectory, int steps, int checkpointEvery = 4, double? averageDecay = null)
+    {
+        var objective = new RegressionObjective(In, Out);
+        ModuleState.Initialize(objective.Model, device, seed: 3);
+        var optimizer = new AdamWOptimizer(device, objective.Model, new AdamWSettings(0.05, WeightDecay: 0.01), maxGradientNorm: 10f);
+        var average = averageDecay is { } decay ? new WeightAverage(device, objective.Model, decay) : null;
+        var options = new TrainingLoopOptions
+        {
+            Schedule = new LearningRateSchedule(0.05, WarmupSteps: 2, TotalSteps: steps),
+            RunDirectory = runDirectory,
+            CheckpointEvery = checkpointEvery,
+            ImagesPerStep = Rows,
+            Settings = new Dictionary<string, string> { ["task"] = "regression" },
+        };
+        return new RegressionRun(objective, optimizer, average, new TrainingLoop<RegressionBatch>(device, objective, optimizer, options, average));
+    }
+
+    /// <summary>The state of a run that has not started.</summary>
+    public static TrainingState Fresh() => new(0, new TrainingDataCursor(7), 0, new Dictionary<string, string>());
+
+    /// <summary>Batches from <paramref name="cursor"/> on.</summary>
+    public static RegressionSource Source(TrainingDataCursor cursor, int poisonStep = 0) => new(cursor, In, Out, Rows, poisonStep);
+}

@@ -11,7 +11,7 @@ namespace ClustSeg.Tests.Training;
 
 public sealed class TrainingLoopTests(VulkanFixture fixture) : VulkanTest(fixture)
 {
-    private const int In = 5, Out = 3, Rows = 8;
+    private const int In = RegressionRun.In, Out = RegressionRun.Out, Rows = RegressionRun.Rows;
     private readonly string _root = Directory.CreateTempSubdirectory("clustseg-train-").FullName;
 
     public override void Dispose()
@@ -22,21 +22,11 @@ public sealed class TrainingLoopTests(VulkanFixture fixture) : VulkanTest(fixtur
 
     private (RegressionObjective Objective, AdamWOptimizer Optimizer, TrainingLoop<RegressionBatch> Loop) Build(string run, int steps, int checkpointEvery = 4)
     {
-        var objective = new RegressionObjective(In, Out);
-        ModuleState.Initialize(objective.Model, Device, seed: 3);
-        var optimizer = new AdamWOptimizer(Device, objective.Model, new AdamWSettings(0.05, WeightDecay: 0.01), maxGradientNorm: 10f);
-        var options = new TrainingLoopOptions
-        {
-            Schedule = new LearningRateSchedule(0.05, WarmupSteps: 2, TotalSteps: steps),
-            RunDirectory = Path.Combine(_root, run),
-            CheckpointEvery = checkpointEvery,
-            ImagesPerStep = Rows,
-            Settings = new Dictionary<string, string> { ["task"] = "regression" },
-        };
-        return (objective, optimizer, new TrainingLoop<RegressionBatch>(Device, objective, optimizer, options));
+        var built = RegressionRun.Build(Device, Path.Combine(_root, run), steps, checkpointEvery);
+        return (built.Objective, built.Optimizer, built.Loop);
     }
 
-    private static TrainingState Fresh() => new(0, new TrainingDataCursor(7), 0, new Dictionary<string, string>());
+    private static TrainingState Fresh() => RegressionRun.Fresh();
 
     [Fact]
     public void LossFallsAndEveryStepIsLogged()

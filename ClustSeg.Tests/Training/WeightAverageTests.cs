@@ -10,7 +10,7 @@ namespace ClustSeg.Tests.Training;
 
 public sealed class WeightAverageTests(VulkanFixture fixture) : VulkanTest(fixture)
 {
-    private const int In = 5, Out = 3, Rows = 8, Steps = 7;
+    private const int Steps = 7;
     private const double Decay = 0.8; // reached by the ramp (1 + t) / (10 + t) from step 31 on: both regimes are hit below
     private readonly string _root = Directory.CreateTempSubdirectory("clustseg-ema-").FullName;
 
@@ -23,23 +23,13 @@ public sealed class WeightAverageTests(VulkanFixture fixture) : VulkanTest(fixtu
     private (RegressionObjective Objective, AdamWOptimizer Optimizer, WeightAverage? Average, TrainingLoop<RegressionBatch> Loop) Build(
         string run, double? decay, int steps = Steps)
     {
-        var objective = new RegressionObjective(In, Out);
-        ModuleState.Initialize(objective.Model, Device, seed: 3);
-        var optimizer = new AdamWOptimizer(Device, objective.Model, new AdamWSettings(0.05, WeightDecay: 0.01), maxGradientNorm: 10f);
-        var average = decay is { } d ? new WeightAverage(Device, objective.Model, d) : null;
-        var options = new TrainingLoopOptions
-        {
-            Schedule = new LearningRateSchedule(0.05, WarmupSteps: 2, TotalSteps: steps),
-            RunDirectory = Path.Combine(_root, run),
-            CheckpointEvery = 4,
-            ImagesPerStep = Rows,
-        };
-        return (objective, optimizer, average, new TrainingLoop<RegressionBatch>(Device, objective, optimizer, options, average));
+        var built = RegressionRun.Build(Device, Path.Combine(_root, run), steps, averageDecay: decay);
+        return (built.Objective, built.Optimizer, built.Average, built.Loop);
     }
 
-    private static TrainingState Fresh() => new(0, new TrainingDataCursor(7), 0, new Dictionary<string, string>());
+    private static TrainingState Fresh() => RegressionRun.Fresh();
 
-    private static RegressionSource Source(TrainingDataCursor cursor) => new(cursor, In, Out, Rows);
+    private static RegressionSource Source(TrainingDataCursor cursor) => RegressionRun.Source(cursor);
 
     private static Dictionary<string, float[]> Read(string path) => SafetensorsFile.Read(path).Tensors.ToDictionary(t => t.Name, t => t.Data);
 
@@ -57,7 +47,7 @@ public sealed class WeightAverageTests(VulkanFixture fixture) : VulkanTest(fixtu
 
     private Module AllocatedModel()
     {
-        var model = new RegressionObjective(In, Out).Model;
+        var model = new RegressionObjective(RegressionRun.In, RegressionRun.Out).Model;
         ModuleState.Initialize(model, Device, seed: 1);
         return model;
     }

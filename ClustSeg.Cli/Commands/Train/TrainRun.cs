@@ -24,9 +24,6 @@ internal static class TrainRun
     public static int Execute<TBatch>(GpuDevice device, ITrainingObjective<TBatch> objective, TrainOptions options,
         Func<TrainingDataCursor, ITrainingBatchSource<TBatch>> openSource, int imagesPerStep, TextWriter output, TextWriter error)
     {
-        // Allocated before the optimizer and the average, so that their tensors take the layout of the parameters' flat
-        // blocks and each update is one dispatch per block rather than one per parameter. Start keeps the allocation.
-        ModuleState.Allocate(objective.Model, device);
         var optimizer = new AdamWOptimizer(device, objective.Model, new AdamWSettings(options.LearningRate, WeightDecay: options.WeightDecay), options.ClipNorm);
         var loopOptions = new TrainingLoopOptions
         {
