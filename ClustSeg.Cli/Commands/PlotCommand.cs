@@ -1,4 +1,5 @@
 using System.CommandLine;
+using ClustSeg.Cli.Commands.Train;
 using ClustSeg.Cli.Output.Plots;
 using ClustSeg.Runtime.Training;
 
@@ -27,7 +28,8 @@ internal static class PlotCommand
             "`clustseg-cli train` writes it). Works on a finished run and on one still training.\n" +
             "Shows the total loss and each loss term against the step, raw values faint with a smoothed\n" +
             "(exponential moving average) line over them, on a log scale when values span more than two\n" +
-            "decades, and the learning rate in a small panel below. The title gives the final smoothed loss.\n" +
+            "decades, the validation metric when the run validates (eval.jsonl beside the log, from\n" +
+            "`train --eval-every`), and the learning rate in a small panel below.\n" +
             "Example: clustseg-cli plot --log runs/tiny/train.jsonl -o loss.png");
         command.Options.Add(Log);
         command.Options.Add(Out);
@@ -41,7 +43,7 @@ internal static class PlotCommand
         if (Directory.Exists(log)) log = Path.Combine(log, LogFileName);
         var outPath = parse.GetValue(Out) ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(log)) ?? ".", "loss.png");
         var records = TrainingLogFormat.LatestHistory(TrainingLogFormat.Read(log, warning => error.WriteLine($"warning: {warning}")));
-        if (!LossCurvePlot.Write(outPath, records, error)) return 0;
+        if (!LossCurvePlot.Write(outPath, records, error, ValidationLog.CurveBeside(log))) return 0;
         var last = records[^1];
         output.WriteLine($"wrote {outPath}: {records.Count} logged steps, up to step {last.Step}");
         return 0;

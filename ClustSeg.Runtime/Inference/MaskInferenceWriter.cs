@@ -56,6 +56,9 @@ public sealed class MaskInferenceWriter
     /// <summary>The model.</summary>
     public ClustSegModel Model { get; }
 
+    /// <summary>Whether each picture also gets a <c>NAME_overlay.png</c> (default); scoring alone does not need them.</summary>
+    public bool WriteOverlays { get; init; } = true;
+
     /// <summary>The task written.</summary>
     public ClustSegTask Task { get; }
 
@@ -107,7 +110,7 @@ public sealed class MaskInferenceWriter
                 var labels = SemanticPostProcessor.Labels(prediction);
                 var stored = labels.Select(c => (byte)CategoryIds[c]).ToArray();
                 SemanticLabelFolder.WriteLabels(Path.Combine(OutputFolder, name + ".png"), new SemanticLabelMap(image.Width, image.Height, stored));
-                Save(overlay, InferenceOverlay.Draw(image, labels.Select(c => (int)c).ToArray(), InferenceOverlay.Colour));
+                if (WriteOverlays) Save(overlay, InferenceOverlay.Draw(image, labels.Select(c => (int)c).ToArray(), InferenceOverlay.Colour));
                 return $"{labels.Distinct().Count()} classes present";
             }
             case ClustSegTask.Instance:
@@ -118,14 +121,8 @@ public sealed class MaskInferenceWriter
                     var rle = Rle.Encode(d.Mask, image.Height, image.Width);
                     _instances.Add(new CocoInstanceResult(imageId, CategoryIds[d.ClassId], d.Score, rle, rle.Area));
                 }
-                var regions = new int[image.Width * image.Height];
-                Array.Fill(regions, -1);
                 var shown = detections.Where(d => d.Score >= OverlayScore).ToList();
-                // Larger masks first, so that smaller ones stay visible on top.
-                foreach (var (d, n) in shown.Select((d, n) => (d, n)).OrderByDescending(x => x.d.Mask.Count(v => v != 0)))
-                    for (var i = 0; i < regions.Length; i++)
-                        if (d.Mask[i] != 0) regions[i] = n;
-                Save(overlay, InferenceOverlay.Draw(image, regions, InferenceOverlay.Colour));
+                if (WriteOverlays) Save(overlay, InferenceOverlay.Draw(image, InstanceRegions(shown, image.Width * image.Height), InferenceOverlay.Colour));
                 return $"{detections.Count} detections, {shown.Count} scoring >= {OverlayScore}";
             }
             default:
@@ -135,8 +132,11 @@ public sealed class MaskInferenceWriter
                 var map = new PanopticSegmentMap(image.Width, image.Height, result.SegmentIds);
                 PngEncoder.Write(Path.Combine(PanopticFolder, pngName), map.ToPng());
                 _panoptic.Add((new CocoImageInfo(imageId, fileName, image.Width, image.Height), pngName, SegmentInfos(result)));
-                var regions = result.SegmentIds.Select(id => id - 1).ToArray();
-                Save(overlay, InferenceOverlay.Draw(image, regions, s => InferenceOverlay.Colour(result.Segments[s].IsThing ? 1000 + s : result.Segments[s].ClassId)));
+                if (WriteOverlays)
+                {
+                    var regions = result.SegmentIds.Select(id => id - 1).ToArray();
+                    Save(overlay, InferenceOverlay.Draw(image, regions, s => InferenceOverlay.Colour(result.Segments[s].IsThing ? 1000 + s : result.Segments[s].ClassId)));
+                }
                 return $"{result.Segments.Count} segments ({result.Segments.Count(s => s.IsThing)} things)";
             }
         }
@@ -173,6 +173,17 @@ public sealed class MaskInferenceWriter
     }
 
     private void WritePanopticJson(string path) => CocoJsonWriter.WritePanopticJson(path, _categories, _panoptic);
+
+    /// <summary>Per pixel, the index of the detection drawn there (-1: none); larger masks first, so smaller ones stay visible on top.</summary>
+    private static int[] InstanceRegions(IReadOnlyList<InstanceDetection> shown, int pixels)
+    {
+        var regions = new int[pixels];
+        Array.Fill(regions, -1);
+        foreach (var (d, n) in shown.Select((d, n) => (d, n)).OrderByDescending(x => x.d.Mask.Count(v => v != 0)))
+            for (var i = 0; i < regions.Length; i++)
+                if (d.Mask[i] != 0) regions[i] = n;
+        return regions;
+    }
 
     private static void Save(string path, RgbImage image) => PngEncoder.Write(path, PngImage.FromRgb8(image.Width, image.Height, image.Pixels));
 }

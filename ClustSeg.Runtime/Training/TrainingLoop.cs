@@ -117,17 +117,25 @@ public sealed class TrainingLoop<TBatch>
                 savedStep = step;
             }
         }
-        if (_average is null) Checkpoint.Save(_objective.Model, _device, _options.ModelPath, _objective.CheckpointMetadata);
-        else
-        {
-            // Says where the weights came from, for whoever loads the model later.
-            var metadata = new Dictionary<string, string>(_objective.CheckpointMetadata)
-            {
-                [WeightAverage.MetadataKey] = _average.Decay.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
-            };
-            SafetensorsFile.Write(_options.ModelPath, _average.ModelTensors(_device, _objective.Model), metadata);
-        }
+        WriteModel(_options.ModelPath);
         return new TrainingOutcome(TrainingEnd.Completed, step, _options.CheckpointPath, _options.ModelPath);
+    }
+
+    /// <summary>
+    /// Writes the model as the run would end with it now (atomically): the averaged weights where the run keeps an
+    /// average, else the weights themselves; buffers as trained. Call it between steps, e.g. from
+    /// <see cref="CheckpointWritten"/> to validate the model of that step.
+    /// </summary>
+    /// <param name="path">The safetensors file to write.</param>
+    /// <param name="extraMetadata">Header metadata to add to the model's own (e.g. the step it was taken at).</param>
+    public void WriteModel(string path, IReadOnlyDictionary<string, string>? extraMetadata = null)
+    {
+        var metadata = new Dictionary<string, string>(_objective.CheckpointMetadata);
+        // Says where the weights came from, for whoever loads the model later.
+        if (_average is not null) metadata[WeightAverage.MetadataKey] = _average.Decay.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+        foreach (var (key, value) in extraMetadata ?? new Dictionary<string, string>()) metadata[key] = value;
+        if (_average is null) Checkpoint.Save(_objective.Model, _device, path, metadata);
+        else SafetensorsFile.Write(path, _average.ModelTensors(_device, _objective.Model), metadata);
     }
 
     private List<(string Name, float Weight, float Value)> RunStep(TBatch batch, int step, double learningRate)

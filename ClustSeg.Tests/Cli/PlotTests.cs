@@ -47,6 +47,22 @@ public sealed class PlotTests : IDisposable
     }
 
     [Fact]
+    public void ARunThatValidatesGetsAValidationPanelBetweenLossAndLearningRate()
+    {
+        var path = Path.Combine(_dir, "validated.png");
+        var validation = new ValidationCurve("PQ", [(100, 0.41), (200, 0.58), (300, 0.55), (400, 0.63)]);
+        Assert.True(LossCurvePlot.Write(path, SyntheticRun(400), new StringWriter(), validation));
+
+        var image = new PlotImageChecks(path);
+        Assert.Equal((LossCurvePlot.Width, LossCurvePlot.HeightWithValidation), (image.Width, image.Height));
+        // The validation panel: its title, and its coloured line with markers.
+        Assert.True(image.DarkPixels(100, 532, 900, 570) > 200, "the validation title is missing");
+        Assert.True(image.ColouredPixels(100, 575, 960, 690) > 200, "the validation curve is missing");
+        // The learning rate moved below it.
+        Assert.True(image.ColouredPixels(100, 725, 960, 830) > 300, "the learning-rate curve is missing");
+    }
+
+    [Fact]
     public void AShortLogWithAFlatLossStillPlots()
     {
         var path = Path.Combine(_dir, "flat.png");

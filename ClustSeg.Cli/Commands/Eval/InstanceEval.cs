@@ -35,9 +35,7 @@ internal static class InstanceEval
     public static int Evaluate(ParseResult parse, string gtPath, string predPath, TextWriter output, TextWriter error)
     {
         error.WriteLine($"instance: reading {gtPath} and {predPath}");
-        var groundTruth = CocoInstancesDataset.Load(gtPath);
-        var detections = CocoInstanceResults.Load(predPath, groundTruth);
-        var evaluation = CocoMaskEvaluator.Evaluate(groundTruth, detections);
+        var (groundTruth, detections, evaluation) = Score(gtPath, predPath);
         var stats = evaluation.Stats;
 
         output.WriteLine($"mask AP of {predPath} ({detections.Count} detections) against {gtPath}, {groundTruth.Images.Count} images");
@@ -60,5 +58,13 @@ internal static class InstanceEval
             perClass = perClass.Select(c => new { id = c.Id, name = c.Name, ap = c.Ap < 0 ? (double?)null : c.Ap }),
         });
         return 0;
+    }
+
+    /// <summary>Mask AP of a COCO results file against COCO instances ground truth.</summary>
+    public static (CocoInstancesDataset GroundTruth, IReadOnlyList<CocoInstanceResult> Detections, CocoMaskEvaluation Evaluation) Score(string gtPath, string predPath)
+    {
+        var groundTruth = CocoInstancesDataset.Load(gtPath);
+        var detections = CocoInstanceResults.Load(predPath, groundTruth);
+        return (groundTruth, detections, CocoMaskEvaluator.Evaluate(groundTruth, detections));
     }
 }

@@ -20,15 +20,8 @@ internal static class PanopticEval
     /// <summary>Scores the given files, prints the table and writes --json.</summary>
     public static int Evaluate(ParseResult parse, string gtJson, string? gtDir, string predJson, string? predDir, TextWriter output, TextWriter error)
     {
-        var groundTruth = CocoPanopticDataset.Load(gtJson, gtDir);
-        if (groundTruth.Categories.Count == 0)
-            throw new DataFileException(gtJson, "the ground truth has no \"categories\"; PQ needs them (with isthing).");
-        var predictions = CocoPanopticDataset.Load(predJson, predDir, groundTruth.Categories);
-        PanopticQualityResult result = null!;
-        new ProgressBar("panoptic", groundTruth.Annotations.Count, error).Run(advance =>
-            result = PanopticEvaluator.Evaluate(groundTruth, predictions, (done, _) => advance($"{done} images")));
-
-        output.WriteLine($"panoptic quality of {predJson} against {gtJson}, {groundTruth.Annotations.Count} images");
+        var (result, images) = Score(gtJson, gtDir, predJson, predDir, error);
+        output.WriteLine($"panoptic quality of {predJson} against {gtJson}, {images} images");
         output.WriteLine("            PQ      SQ      RQ     N");
         foreach (var (name, score) in new[] { ("All", result.All), ("Things", result.Things), ("Stuff", result.Stuff) })
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name,-7} {100 * score.Pq,7:0.000} {100 * score.Sq,7:0.000} {100 * score.Rq,7:0.000} {score.N,5}"));
@@ -43,7 +36,7 @@ internal static class PanopticEval
             task = "panoptic",
             groundTruth = gtJson,
             predictions = predJson,
-            images = groundTruth.Annotations.Count,
+            images,
             all = Score(result.All),
             things = Score(result.Things),
             stuff = Score(result.Stuff),
@@ -54,6 +47,19 @@ internal static class PanopticEval
             }),
         });
         return 0;
+    }
+
+    /// <summary>PQ of the prediction files against the ground truth, with a progress bar on <paramref name="progress"/>.</summary>
+    public static (PanopticQualityResult Result, int Images) Score(string gtJson, string? gtDir, string predJson, string? predDir, TextWriter progress)
+    {
+        var groundTruth = CocoPanopticDataset.Load(gtJson, gtDir);
+        if (groundTruth.Categories.Count == 0)
+            throw new DataFileException(gtJson, "the ground truth has no \"categories\"; PQ needs them (with isthing).");
+        var predictions = CocoPanopticDataset.Load(predJson, predDir, groundTruth.Categories);
+        PanopticQualityResult result = null!;
+        new ProgressBar("panoptic", groundTruth.Annotations.Count, progress).Run(advance =>
+            result = PanopticEvaluator.Evaluate(groundTruth, predictions, (done, _) => advance($"{done} images")));
+        return (result, groundTruth.Annotations.Count);
     }
 
     private static object Score(PanopticQualityScore s) => new { pq = EvalCommand.Number(s.Pq), sq = EvalCommand.Number(s.Sq), rq = EvalCommand.Number(s.Rq), n = s.N };

@@ -32,13 +32,45 @@ internal static class SemanticEval
     public static int Evaluate(ParseResult parse, string gtDir, SemanticLabelEncoding gtEncoding, string predDir, int classes, IReadOnlyList<string>? names,
         TextWriter output, TextWriter error)
     {
+        var (scores, images) = Score(gtDir, gtEncoding, predDir, classes, error);
+        output.WriteLine($"semantic segmentation of {predDir} against {gtDir}, {images} images, {classes} classes");
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"mIoU {100 * scores.MeanIou:0.00}  pixel accuracy {100 * scores.PixelAccuracy:0.00}  mean class accuracy {100 * scores.MeanClassAccuracy:0.00}"));
+        output.WriteLine("class name                     IoU    acc");
+        for (var c = 0; c < classes; c++)
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{c,5} {(names is null ? "" : names[c]),-20} {Percent(scores.ClassIou[c]),7} {Percent(scores.ClassAccuracy[c]),6}"));
+
+        EvalCommand.WriteJson(parse, new
+        {
+            task = "semantic",
+            groundTruth = gtDir,
+            predictions = predDir,
+            images,
+            classes,
+            classNames = names,
+            miou = EvalCommand.Number(scores.MeanIou),
+            pixelAccuracy = EvalCommand.Number(scores.PixelAccuracy),
+            meanClassAccuracy = EvalCommand.Number(scores.MeanClassAccuracy),
+            classIou = scores.ClassIou.Select(EvalCommand.Number),
+            classAccuracy = scores.ClassAccuracy.Select(EvalCommand.Number),
+        });
+        return 0;
+    }
+
+    /// <summary>
+    /// Scores every ground-truth PNG under <paramref name="gtDir"/> against the prediction at the same relative path,
+    /// with a progress bar on <paramref name="progress"/>.
+    /// </summary>
+    public static (SemanticSegmentationScores Scores, int Images) Score(string gtDir, SemanticLabelEncoding gtEncoding, string predDir, int classes, TextWriter progress)
+    {
         if (!Directory.Exists(gtDir)) throw new DataFileException(gtDir, "the ground-truth label folder does not exist.");
         if (!Directory.Exists(predDir)) throw new DataFileException(predDir, "the prediction folder does not exist.");
         var files = Directory.EnumerateFiles(gtDir, "*.png", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(gtDir, f)).Order(StringComparer.Ordinal).ToList();
         if (files.Count == 0) throw new DataFileException(gtDir, "no .png label files found.");
 
         var matrix = new SemanticConfusionMatrix(classes);
-        new ProgressBar("semantic", files.Count, error).Run(advance =>
+        new ProgressBar("semantic", files.Count, progress).Run(advance =>
         {
             foreach (var file in files)
             {
@@ -53,31 +85,7 @@ internal static class SemanticEval
                 advance(file);
             }
         });
-
-        var scores = matrix.Compute();
-        output.WriteLine($"semantic segmentation of {predDir} against {gtDir}, {files.Count} images, {classes} classes");
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"mIoU {100 * scores.MeanIou:0.00}  pixel accuracy {100 * scores.PixelAccuracy:0.00}  mean class accuracy {100 * scores.MeanClassAccuracy:0.00}"));
-        output.WriteLine("class name                     IoU    acc");
-        for (var c = 0; c < classes; c++)
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{c,5} {(names is null ? "" : names[c]),-20} {Percent(scores.ClassIou[c]),7} {Percent(scores.ClassAccuracy[c]),6}"));
-
-        EvalCommand.WriteJson(parse, new
-        {
-            task = "semantic",
-            groundTruth = gtDir,
-            predictions = predDir,
-            images = files.Count,
-            classes,
-            classNames = names,
-            miou = EvalCommand.Number(scores.MeanIou),
-            pixelAccuracy = EvalCommand.Number(scores.PixelAccuracy),
-            meanClassAccuracy = EvalCommand.Number(scores.MeanClassAccuracy),
-            classIou = scores.ClassIou.Select(EvalCommand.Number),
-            classAccuracy = scores.ClassAccuracy.Select(EvalCommand.Number),
-        });
-        return 0;
+        return (matrix.Compute(), files.Count);
     }
 
     private static string Percent(double v) => double.IsNaN(v) ? "n/a" : (100 * v).ToString("0.00", CultureInfo.InvariantCulture);

@@ -1,3 +1,4 @@
+using ClustSeg.Cli.Commands.Eval;
 using ClustSeg.Cli.Output;
 using ClustSeg.Runtime.Data.Training;
 using ClustSeg.Runtime.Errors;
@@ -35,9 +36,27 @@ internal static class MaskTraining
             CropWidth = options.CropSize, CropHeight = options.CropSize, MinScale = options.MinScale, MaxScale = options.MaxScale, Flip = options.Flip,
         };
         var copyPaste = options.CopyPaste is { } chance ? new CopyPasteAugmentation { Probability = chance } : null;
+        var validation = options.EvalEvery is { } every ? OpenValidation(device, task, dataset, data, options, every, error) : null;
         return TrainRun.Execute(device, new MaskObjective(model), options,
             cursor => new TrainingDataLoader(dataset, augmentation, options.BatchSize, cursor, shuffle: true, prefetch: true, copyPaste),
-            options.BatchSize, output, error);
+            options.BatchSize, output, error, validation);
+    }
+
+    /// <summary>The validation set of --eval-every, checked up front like the training set, so no run fails on it hours in.</summary>
+    private static TrainingValidation OpenValidation(GpuDevice device, ClustSegTask task, TrainingDataset training, string data, TrainOptions options, int every,
+        TextWriter error)
+    {
+        var spec = options.EvalData ?? data;
+        var dataset = TrainingDataset.Open(spec, options.EvalSplit);
+        var expected = training.Classes.Select(c => c.Name).ToList();
+        var actual = dataset.Classes.Select(c => c.Name).ToList();
+        if (!expected.SequenceEqual(actual))
+            throw new ClustSegException(
+                $"The validation set {dataset.Description} has the classes [{string.Join(", ", actual)}], but the training set has [{string.Join(", ", expected)}].",
+                "Validate on a split of the same dataset (--eval-split) or on data with the same class list (--eval-data).");
+        DatasetPredictions.CheckCanScore(task, expected.Count, dataset);
+        CheckUpFront(dataset, error);
+        return new TrainingValidation(device, task, dataset, $"{spec}@{options.EvalSplit}", every, options.Steps, options.RunDirectory);
     }
 
     /// <summary>Reads every sample once before training, so broken files stop the run before its first step.</summary>

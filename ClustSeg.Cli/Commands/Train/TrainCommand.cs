@@ -133,6 +133,24 @@ internal static class TrainCommand
                       "their initial values, and the run lists them.",
     };
 
+    private static readonly Option<int?> EvalEvery = new("--eval-every")
+    {
+        Description = "Mask tasks: every N steps (a multiple of --checkpoint-every) and at the end, score the model on a validation split " +
+                      "with the task's metric (PQ, mask AP or mIoU, as `eval --checkpoint` does), log it to eval.jsonl and keep the best " +
+                      "model as best.safetensors. Off unless given.",
+    };
+
+    private static readonly Option<string?> EvalData = new("--eval-data")
+    {
+        Description = "The validation set for --eval-every as FORMAT:PATH (default: --data), with the same classes as the training set.",
+    };
+
+    private static readonly Option<string> EvalSplit = new("--eval-split")
+    {
+        Description = "Split of --eval-data to validate on.",
+        DefaultValueFactory = _ => "val",
+    };
+
     public static Command Create()
     {
         var command = new Command("train",
@@ -141,9 +159,9 @@ internal static class TrainCommand
             "Examples:\n" +
             "  clustseg-cli train --task superpixel --data bsds500:../shared/data/bsds500 -o runs/sp\n" +
             "  clustseg-cli synth --out synth --images 2000 --size 128\n" +
-            "  clustseg-cli train --task panoptic --data synth:synth -o runs/pan --steps 3000\n" +
+            "  clustseg-cli train --task panoptic --data synth:synth -o runs/pan --steps 3000 --eval-every 500\n" +
             "  clustseg-cli eval --checkpoint runs/pan/model.safetensors --data synth:synth --split val");
-        foreach (var option in new Option[] { Task, Data, Split, Model, RunDirectory, Steps, Batch, Crop, Compactness, CompactnessLossWeight, Scale, NoFlip, CopyPaste, Ema, LearningRate, Warmup, WeightDecay, Clip, CheckpointEvery, Seed, Resume, Init })
+        foreach (var option in new Option[] { Task, Data, Split, Model, RunDirectory, Steps, Batch, Crop, Compactness, CompactnessLossWeight, Scale, NoFlip, CopyPaste, Ema, LearningRate, Warmup, WeightDecay, Clip, CheckpointEvery, EvalEvery, EvalData, EvalSplit, Seed, Resume, Init })
             command.Options.Add(option);
         command.SetAction(parse => Run(parse, parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error));
         return command;
@@ -182,7 +200,13 @@ internal static class TrainCommand
             Seed = parse.GetValue(Seed),
             Resume = parse.GetValue(Resume),
             InitFrom = parse.GetValue(Init),
+            EvalEvery = EvalEverySetting(parse.GetValue(EvalEvery), parse.GetValue(CheckpointEvery), superpixel),
+            EvalData = parse.GetValue(EvalData),
+            EvalSplit = parse.GetValue(EvalSplit)!,
         };
+        if (options.EvalEvery is null && (parse.GetResult(EvalData) is { Implicit: false } || parse.GetResult(EvalSplit) is { Implicit: false }))
+            throw new ClustSegException("--eval-data and --eval-split say what --eval-every validates on, but --eval-every is not given.",
+                "Add --eval-every N (e.g. 500), or drop them.");
         using var device = GlobalOptions.OpenDevice(parse);
         return superpixel
             ? SuperpixelTraining.Run(device, options, parse.GetValue(Data)!, output, error)
@@ -197,6 +221,20 @@ internal static class TrainCommand
         return value is >= 0 && float.IsFinite(value.Value)
             ? value
             : throw new ClustSegException($"{name} must be a number of at least 0, got {value}.", $"Give {name} a number of at least 0 (larger is more compact).");
+    }
+
+    private static int? EvalEverySetting(int? every, int checkpointEvery, bool superpixel)
+    {
+        if (every is null) return null;
+        if (superpixel)
+            throw new ClustSegException("--eval-every validates mask tasks; superpixel models are scored on BSDS500 by `clustseg-cli eval --checkpoint`.",
+                "Drop --eval-every, and evaluate the run's model.safetensors afterwards.");
+        Positive(every.Value, "--eval-every");
+        // Validating right after a checkpoint keeps --resume exact: no validation is repeated or missed.
+        if (checkpointEvery < 1 || every.Value % checkpointEvery != 0)
+            throw new ClustSegException($"--eval-every {every} is not a multiple of --checkpoint-every {checkpointEvery}; validation runs right after a checkpoint.",
+                $"Use --eval-every {Math.Max(1, (every.Value + checkpointEvery / 2) / checkpointEvery) * checkpointEvery}, or a --checkpoint-every that divides {every}.");
+        return every;
     }
 
     private static double? CopyPasteSetting(double? chance, string task)

@@ -28,6 +28,11 @@ internal sealed record TrainOptions
     public bool Resume { get; init; }
     public string? InitFrom { get; init; }
 
+    // Validation does not change the weights, so it is not part of the recorded recipe and may change on --resume.
+    public int? EvalEvery { get; init; }
+    public string? EvalData { get; init; }
+    public string EvalSplit { get; init; } = "val";
+
     /// <summary>What a checkpoint records to tell whether a resumed run is the same training.</summary>
     public IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string>
     {

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using ClustSeg.Cli.Output;
 using ClustSeg.Cli.Output.Plots;
+using ClustSeg.Runtime.Data;
 using ClustSeg.Runtime.Data.Training;
 using ClustSeg.Runtime.Errors;
 using ClustSeg.Runtime.Nn;
@@ -22,7 +23,8 @@ internal static class TrainRun
     private static readonly HashSet<string> ChangeableOnResume = ["steps", "checkpoint_every"];
 
     public static int Execute<TBatch>(GpuDevice device, ITrainingObjective<TBatch> objective, TrainOptions options,
-        Func<TrainingDataCursor, ITrainingBatchSource<TBatch>> openSource, int imagesPerStep, TextWriter output, TextWriter error)
+        Func<TrainingDataCursor, ITrainingBatchSource<TBatch>> openSource, int imagesPerStep, TextWriter output, TextWriter error,
+        TrainingValidation? validation = null)
     {
         var optimizer = new AdamWOptimizer(device, objective.Model, new AdamWSettings(options.LearningRate, WeightDecay: options.WeightDecay), options.ClipNorm);
         var loopOptions = new TrainingLoopOptions
@@ -42,9 +44,19 @@ internal static class TrainRun
         }
         if (average is not null) output.WriteLine($"averaging the weights (decay {average.Decay:R}); model.safetensors will hold the average");
         var loop = new TrainingLoop<TBatch>(device, objective, optimizer, loopOptions, average);
-        loop.CheckpointWritten += (_, _) => WriteLossPlot(loopOptions, error);
-
         using var stop = new CancellationTokenSource();
+        if (validation is not null)
+        {
+            output.WriteLine($"validating every {validation.Every} steps and at the end ({validation.Metric}); log: {Path.Combine(options.RunDirectory, TrainingValidation.LogFileName)}");
+            if (validation.Start(start.Step)) Validate(validation, loop, start.Step, output, error);
+            // A stop request skips the validation; the resumed run does it first.
+            loop.CheckpointWritten += (_, step) =>
+            {
+                if (validation.IsDue(step) && !stop.IsCancellationRequested) Validate(validation, loop, step, output, error);
+            };
+        }
+        // After the validation, so that the plot shows it.
+        loop.CheckpointWritten += (_, _) => WriteLossPlot(loopOptions, error);
         ConsoleCancelEventHandler onCtrlC = (_, e) =>
         {
             if (stop.IsCancellationRequested) return; // a second Ctrl-C ends the process; the last checkpoint is intact
@@ -59,7 +71,7 @@ internal static class TrainRun
         {
             new ProgressBar("train", options.Steps - start.Step, error).Run(advance =>
             {
-                loop.StepCompleted += record => advance(Status(record, options.Steps));
+                loop.StepCompleted += record => advance(Status(record, options.Steps, validation));
                 outcome = loop.Run(openSource(start.Cursor), start, stop.Token);
             });
         }
@@ -75,7 +87,23 @@ internal static class TrainRun
             return 130;
         }
         output.WriteLine($"trained {outcome.Step} steps; model: {outcome.ModelPath}; training checkpoint: {outcome.CheckpointPath}; log: {loopOptions.LogPath}");
+        if (validation?.Best is { } best)
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"best validation: {validation.Metric} {100 * best.Value:0.00} at step {best.Step}, {Path.Combine(options.RunDirectory, TrainingValidation.BestFileName)}"));
         return 0;
+    }
+
+    /// <summary>One validation; a failure (a file gone missing, a full disk) is reported and training goes on.</summary>
+    private static void Validate<TBatch>(TrainingValidation validation, TrainingLoop<TBatch> loop, int step, TextWriter output, TextWriter error)
+    {
+        try
+        {
+            output.WriteLine(validation.Summary(validation.Run(step, (path, metadata) => loop.WriteModel(path, metadata))));
+        }
+        catch (Exception e) when (e is ClustSegException or IOException or InvalidDataException or UnauthorizedAccessException)
+        {
+            error.WriteLine($"warning: the validation at step {step} failed, training goes on: {e.Message}");
+        }
     }
 
     private static TrainingState Start<TBatch>(GpuDevice device, ITrainingObjective<TBatch> objective, AdamWOptimizer optimizer, WeightAverage? average, TrainOptions options,
@@ -125,9 +153,25 @@ internal static class TrainRun
     private static void WriteLossPlot(TrainingLoopOptions loop, TextWriter error)
     {
         var records = TrainingLogFormat.LatestHistory(TrainingLogFormat.Read(loop.LogPath, warning => error.WriteLine($"warning: {warning}")));
-        if (records.Count > 0) LossCurvePlot.Write(Path.Combine(loop.RunDirectory, "loss.png"), records, error);
+        if (records.Count == 0) return;
+        ValidationCurve? validation = null;
+        try
+        {
+            validation = ValidationLog.CurveBeside(loop.LogPath);
+        }
+        catch (DataFileException e)
+        {
+            error.WriteLine($"warning: the plot leaves out the validations: {e.Message}");
+        }
+        LossCurvePlot.Write(Path.Combine(loop.RunDirectory, "loss.png"), records, error, validation);
     }
 
-    private static string Status(TrainingLogRecord record, int totalSteps) => string.Create(CultureInfo.InvariantCulture,
-        $"step {record.Step}/{totalSteps} loss {record.Loss:0.0000} lr {record.LearningRate:0.0e+0} {record.ImagesPerSecond:0.00} img/s");
+    private static string Status(TrainingLogRecord record, int totalSteps, TrainingValidation? validation)
+    {
+        var status = string.Create(CultureInfo.InvariantCulture,
+            $"step {record.Step}/{totalSteps} loss {record.Loss:0.0000} lr {record.LearningRate:0.0e+0} {record.ImagesPerSecond:0.00} img/s");
+        return validation?.Latest is { } latest
+            ? status + string.Create(CultureInfo.InvariantCulture, $" val {validation.Metric} {100 * latest.Value:0.00}")
+            : status;
+    }
 }

@@ -5,15 +5,26 @@ using ScottPlot;
 
 namespace ClustSeg.Cli.Output.Plots;
 
+/// <summary>The validations of a run (`train --eval-every`), for the loss-curve plot.</summary>
+/// <param name="Metric">The headline metric's name (PQ, AP, mIoU).</param>
+/// <param name="Points">Step and value (a fraction) of each validation, in step order.</param>
+public sealed record ValidationCurve(string Metric, IReadOnlyList<(int Step, double Value)> Points);
+
 /// <summary>
 /// The loss-curve PNG of a training run: the total loss and every loss term against the step, raw values faint with an
-/// exponential moving average drawn over them (log scale when the values span more than two decades), and below it a
-/// small panel with the learning rate schedule. The title gives the final smoothed loss.
+/// exponential moving average drawn over them (log scale when the values span more than two decades), below it the
+/// validation metric where the run validates, and a small panel with the learning rate schedule. The titles give the
+/// final smoothed loss and the latest and best validation.
 /// </summary>
 public static class LossCurvePlot
 {
     public const int Width = 1000;
     public const int Height = 720;
+
+    /// <summary>The height with a validation panel, which goes between the other two.</summary>
+    public const int HeightWithValidation = Height + ValidationPanelHeight;
+
+    private const int ValidationPanelHeight = 180;
     private const float LossPanelFraction = 0.74f;
     private const double LogScaleDecades = 2;
     private const int FewPoints = 30;
@@ -23,21 +34,52 @@ public static class LossCurvePlot
     /// fine: steps a resumed run logged twice are shown with their latest values (<see cref="TrainingLogFormat.LatestHistory"/>).
     /// </summary>
     /// <returns>True when written; false when plotting is unavailable on this platform (one warning line was written).</returns>
-    public static bool Write(string path, IReadOnlyList<TrainingLogRecord> records, TextWriter? warnings = null)
+    public static bool Write(string path, IReadOnlyList<TrainingLogRecord> records, TextWriter? warnings = null, ValidationCurve? validation = null)
     {
         if (records.Count == 0)
             throw new ClustSegException("The training log has no steps yet, so there is no loss curve to plot.",
                 "Plot again once the run has logged its first step.");
         records = TrainingLogFormat.LatestHistory(records);
-        return PlotFile.TryWrite(path, Width, Height, canvas =>
+        var withValidation = validation is { Points.Count: > 0 };
+        var height = withValidation ? HeightWithValidation : Height;
+        return PlotFile.TryWrite(path, Width, height, canvas =>
         {
             var split = (int)(Height * LossPanelFraction);
             using var losses = BuildLossPanel(records);
             using var learningRate = BuildLearningRatePanel(records);
             learningRate.Axes.SetLimitsX(losses.Axes.Bottom.Min, losses.Axes.Bottom.Max);
             PlotLayout.Draw(canvas, losses, new PixelRect(0, Width, split, 0));
-            PlotLayout.Draw(canvas, learningRate, new PixelRect(0, Width, Height, split));
+            if (withValidation)
+            {
+                var bottom = split + ValidationPanelHeight;
+                using var scores = BuildValidationPanel(validation!);
+                scores.Axes.SetLimitsX(losses.Axes.Bottom.Min, losses.Axes.Bottom.Max);
+                PlotLayout.Draw(canvas, scores, new PixelRect(0, Width, bottom, split));
+                split = bottom;
+            }
+            PlotLayout.Draw(canvas, learningRate, new PixelRect(0, Width, height, split));
         }, warnings ?? Console.Error);
+    }
+
+    private static Plot BuildValidationPanel(ValidationCurve validation)
+    {
+        var plot = new Plot();
+        PlotFonts.Apply(plot);
+        var steps = validation.Points.Select(p => (double)p.Step).ToArray();
+        var values = validation.Points.Select(p => 100 * p.Value).ToArray();
+        var line = plot.Add.Scatter(steps, values, PlotLayout.SeriesColor(2));
+        line.LineWidth = 2;
+        line.MarkerSize = 6;
+        var best = validation.Points.MaxBy(p => p.Value);
+        var latest = validation.Points[^1];
+        plot.Axes.Left.Label.Text = "val " + validation.Metric;
+        plot.Axes.Bottom.Label.Text = "";
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
+        plot.Title(string.Create(CultureInfo.InvariantCulture,
+            $"Validation {validation.Metric}: {100 * latest.Value:0.00} at step {latest.Step}, best {100 * best.Value:0.00} at step {best.Step}"));
+        plot.Layout.Fixed(PlotLayout.PanelPadding(top: 40, bottom: 20));
+        plot.Axes.AutoScale();
+        return plot;
     }
 
     private static Plot BuildLossPanel(IReadOnlyList<TrainingLogRecord> records)
