@@ -74,6 +74,24 @@ public sealed class TrainValidationTests(SynthFixture synth) : IClassFixture<Syn
     }
 
     [Fact]
+    public void ValidationMayChangeOnResumeAndAnotherSetStartsTheBestAfresh()
+    {
+        var first = Train("panoptic", "--steps", "2", "--checkpoint-every", "2", "--eval-every", "2");
+        Assert.True(first.Code == 0, first.Error);
+        var other = Train("panoptic", "--steps", "4", "--checkpoint-every", "2", "--eval-every", "4", "--eval-split", "train", "--resume");
+        Assert.True(other.Code == 0, other.Error);
+        var validations = Validations();
+        Assert.Equal([2, 4], validations.Select(v => v.GetProperty("step").GetInt32()));
+        Assert.EndsWith("@train", validations[1].GetProperty("data").GetString());
+        Assert.True(validations[1].GetProperty("best").GetBoolean()); // the first score on the train split, whatever step 2 scored on val
+        Assert.Equal("4", SafetensorsFile.Read(Path.Combine(Run, "best.safetensors")).Metadata["validation_step"]);
+
+        var without = Train("panoptic", "--steps", "6", "--checkpoint-every", "2", "--resume");
+        Assert.True(without.Code == 0, without.Error);
+        Assert.DoesNotContain("validation at step", without.Output);
+    }
+
+    [Fact]
     public void AnInstanceRunValidatesWithMaskAp()
     {
         var run = Train("instance", "--steps", "1", "--eval-every", "100");

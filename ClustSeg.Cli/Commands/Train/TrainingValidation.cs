@@ -66,8 +66,11 @@ internal sealed class TrainingValidation
         _ => "mIoU",
     };
 
-    /// <summary>The best validation so far, if any.</summary>
-    public ValidationRecord? Best => _records.Where(r => r.Best).LastOrDefault();
+    /// <summary>
+    /// The best validation so far on this validation set, if any (a run resumed with another --eval-data starts its
+    /// best afresh: scores on different sets do not rank models).
+    /// </summary>
+    public ValidationRecord? Best => _records.LastOrDefault(r => r.Best && r.Data == _dataName);
 
     /// <summary>The latest validation, if any.</summary>
     public ValidationRecord? Latest => _records.LastOrDefault();
