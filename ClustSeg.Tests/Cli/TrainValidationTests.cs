@@ -94,9 +94,11 @@ public sealed class TrainValidationTests(SynthFixture synth) : IClassFixture<Syn
     [Fact]
     public void AnInstanceRunValidatesWithMaskAp()
     {
-        var run = Train("instance", "--steps", "1", "--eval-every", "100");
+        var run = Train("instance", "--steps", "1", "--eval-every", "100", "--eval-input-scale", "1.5");
         Assert.True(run.Code == 0, run.Error);
+        Assert.Contains("at input scale 1.5", run.Output);
         var validation = Assert.Single(Validations());
+        Assert.Equal("1.5", validation.GetProperty("input_scale").GetString());
         Assert.Equal(1, validation.GetProperty("step").GetInt32()); // the last step is always validated
         Assert.Equal("AP", validation.GetProperty("metric").GetString());
         Assert.True(validation.GetProperty("scores").TryGetProperty("AR100", out _));
@@ -113,6 +115,10 @@ public sealed class TrainValidationTests(SynthFixture synth) : IClassFixture<Syn
         var withoutEvery = Train("panoptic", "--steps", "1", "--eval-split", "train");
         Assert.Equal(2, withoutEvery.Code);
         Assert.Contains("--eval-every is not given", withoutEvery.Error);
+
+        var averaged = Train("panoptic", "--steps", "1", "--eval-every", "100", "--eval-input-scale", "1,1.5");
+        Assert.Equal(2, averaged.Code);
+        Assert.Contains("only a semantic model allows", averaged.Error);
 
         var superpixel = CliRunner.Capture("train", "--task", "superpixel", "--data", "synth:" + synth.Root, "-o", Run, "--eval-every", "100");
         Assert.Equal(2, superpixel.Code);

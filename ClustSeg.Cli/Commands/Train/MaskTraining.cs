@@ -56,7 +56,10 @@ internal static class MaskTraining
                 "Validate on a split of the same dataset (--eval-split) or on data with the same class list (--eval-data).");
         DatasetPredictions.CheckCanScore(task, expected.Count, dataset);
         CheckUpFront(dataset, error);
-        return new TrainingValidation(device, task, dataset, $"{spec}@{options.EvalSplit}", every, options.Steps, options.RunDirectory);
+        return new TrainingValidation(device, task, dataset, $"{spec}@{options.EvalSplit}", every, options.Steps, options.RunDirectory)
+        {
+            InputScales = options.EvalInputScales,
+        };
     }
 
     /// <summary>Reads every sample once before training, so broken files stop the run before its first step.</summary>

@@ -151,6 +151,12 @@ internal static class TrainCommand
         DefaultValueFactory = _ => "val",
     };
 
+    private static readonly Option<string> EvalInputScale = new("--eval-input-scale")
+    {
+        Description = "Test-time scale of the validation, as `eval --input-scale` takes it (semantic models: a list of scales to average).",
+        DefaultValueFactory = _ => "1",
+    };
+
     public static Command Create()
     {
         var command = new Command("train",
@@ -161,7 +167,7 @@ internal static class TrainCommand
             "  clustseg-cli synth --out synth --images 2000 --size 128\n" +
             "  clustseg-cli train --task panoptic --data synth:synth -o runs/pan --steps 3000 --eval-every 500\n" +
             "  clustseg-cli eval --checkpoint runs/pan/model.safetensors --data synth:synth --split val");
-        foreach (var option in new Option[] { Task, Data, Split, Model, RunDirectory, Steps, Batch, Crop, Compactness, CompactnessLossWeight, Scale, NoFlip, CopyPaste, Ema, LearningRate, Warmup, WeightDecay, Clip, CheckpointEvery, EvalEvery, EvalData, EvalSplit, Seed, Resume, Init })
+        foreach (var option in new Option[] { Task, Data, Split, Model, RunDirectory, Steps, Batch, Crop, Compactness, CompactnessLossWeight, Scale, NoFlip, CopyPaste, Ema, LearningRate, Warmup, WeightDecay, Clip, CheckpointEvery, EvalEvery, EvalData, EvalSplit, EvalInputScale, Seed, Resume, Init })
             command.Options.Add(option);
         command.SetAction(parse => Run(parse, parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error));
         return command;
@@ -203,9 +209,13 @@ internal static class TrainCommand
             EvalEvery = EvalEverySetting(parse.GetValue(EvalEvery), parse.GetValue(CheckpointEvery), superpixel),
             EvalData = parse.GetValue(EvalData),
             EvalSplit = parse.GetValue(EvalSplit)!,
+            EvalInputScales = ModelOptions.ParseInputScales(parse.GetValue(EvalInputScale)!),
         };
-        if (options.EvalEvery is null && (parse.GetResult(EvalData) is { Implicit: false } || parse.GetResult(EvalSplit) is { Implicit: false }))
-            throw new ClustSegException("--eval-data and --eval-split say what --eval-every validates on, but --eval-every is not given.",
+        if (options.EvalInputScales.Length > 1 && task != "semantic")
+            throw new ClustSegException($"--eval-input-scale {parse.GetValue(EvalInputScale)} averages several passes, which only a semantic model allows.",
+                "Give one scale, e.g. --eval-input-scale 1.5.");
+        if (options.EvalEvery is null && new Option[] { EvalData, EvalSplit, EvalInputScale }.Any(o => parse.GetResult(o) is { Implicit: false }))
+            throw new ClustSegException("--eval-data, --eval-split and --eval-input-scale say how --eval-every validates, but --eval-every is not given.",
                 "Add --eval-every N (e.g. 500), or drop them.");
         using var device = GlobalOptions.OpenDevice(parse);
         return superpixel

@@ -32,6 +32,7 @@ internal sealed record TrainOptions
     public int? EvalEvery { get; init; }
     public string? EvalData { get; init; }
     public string EvalSplit { get; init; } = "val";
+    public double[] EvalInputScales { get; init; } = [1];
 
     /// <summary>What a checkpoint records to tell whether a resumed run is the same training.</summary>
     public IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string>

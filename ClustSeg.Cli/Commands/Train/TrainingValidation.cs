@@ -52,6 +52,9 @@ internal sealed class TrainingValidation
         _runDirectory = runDirectory;
     }
 
+    /// <summary>Test-time scales of the validation (<see cref="MaskPredictor.InputScale"/>, then averaged ones); default 1.</summary>
+    public IReadOnlyList<double> InputScales { get; init; } = [1];
+
     /// <summary>Steps between validations.</summary>
     public int Every { get; }
 
@@ -67,10 +70,12 @@ internal sealed class TrainingValidation
     };
 
     /// <summary>
-    /// The best validation so far on this validation set, if any (a run resumed with another --eval-data starts its
-    /// best afresh: scores on different sets do not rank models).
+    /// The best validation so far on this validation set at this scale, if any (a run resumed with another
+    /// --eval-data or --eval-input-scale starts its best afresh: such scores do not rank models).
     /// </summary>
-    public ValidationRecord? Best => _records.LastOrDefault(r => r.Best && r.Data == _dataName);
+    public ValidationRecord? Best => _records.LastOrDefault(r => r.Best && r.Data == _dataName && r.InputScale == InputScaleText);
+
+    private string InputScaleText => string.Join(",", InputScales.Select(s => s.ToString("R", CultureInfo.InvariantCulture)));
 
     /// <summary>The latest validation, if any.</summary>
     public ValidationRecord? Latest => _records.LastOrDefault();
@@ -110,12 +115,13 @@ internal sealed class TrainingValidation
             writeModel(candidate, new Dictionary<string, string> { [StepMetadataKey] = step.ToString(CultureInfo.InvariantCulture) });
             if (_scored is null) _scored = ClustSegModel.Load(_device, candidate);
             else Checkpoint.Load(_scored.Module, _device, candidate);
-            var writer = DatasetPredictions.Write(new MaskPredictor(_device, _scored), _task, _dataset, folder, overlays: false, TextWriter.Null);
+            var predictor = new MaskPredictor(_device, _scored) { InputScale = InputScales[0], AveragedScales = InputScales.Skip(1).ToList() };
+            var writer = DatasetPredictions.Write(predictor, _task, _dataset, folder, overlays: false, TextWriter.Null);
             var scores = Score(writer);
             var value = scores[Metric];
             var best = Best is not { } previous || value > previous.Value;
             if (best) File.Move(candidate, BestPath, overwrite: true);
-            var record = new ValidationRecord(step, _dataName, _dataset.Count, Metric, value, scores, best, clock.Elapsed.TotalSeconds, DateTimeOffset.UtcNow);
+            var record = new ValidationRecord(step, _dataName, InputScaleText, _dataset.Count, Metric, value, scores, best, clock.Elapsed.TotalSeconds, DateTimeOffset.UtcNow);
             ValidationLog.Append(LogPath, record);
             _records.Add(record);
             return record;
@@ -131,7 +137,7 @@ internal sealed class TrainingValidation
     public string Summary(ValidationRecord record)
     {
         var line = string.Create(CultureInfo.InvariantCulture,
-            $"validation at step {record.Step}: {Metric} {100 * record.Value:0.00} on {record.Images} images in {record.Seconds:0}s");
+            $"validation at step {record.Step}: {Metric} {100 * record.Value:0.00} on {record.Images} images{(record.InputScale == "1" ? "" : " at input scale " + record.InputScale)} in {record.Seconds:0}s");
         if (record.Best) return line + $" (best so far, kept as {BestFileName})";
         return Best is { } best ? line + string.Create(CultureInfo.InvariantCulture, $" (best {100 * best.Value:0.00} at step {best.Step})") : line;
     }

@@ -9,6 +9,7 @@ namespace ClustSeg.Cli.Commands.Train;
 /// <summary>One validation of a training run: a line of <c>eval.jsonl</c>.</summary>
 /// <param name="Step">The step whose model was scored.</param>
 /// <param name="Data">The validation set, as FORMAT:PATH@SPLIT.</param>
+/// <param name="InputScale">The test-time scale(s), as `--eval-input-scale` takes them.</param>
 /// <param name="Images">Images scored.</param>
 /// <param name="Metric">The headline metric's name (PQ, AP or mIoU).</param>
 /// <param name="Value">The headline metric, as a fraction (0.8 is 80 PQ).</param>
@@ -16,7 +17,7 @@ namespace ClustSeg.Cli.Commands.Train;
 /// <param name="Best">Whether this step scored best so far (its model became best.safetensors).</param>
 /// <param name="Seconds">Wall time of the validation.</param>
 /// <param name="Time">When it finished.</param>
-internal sealed record ValidationRecord(int Step, string Data, int Images, string Metric, double Value, IReadOnlyDictionary<string, double> Scores,
+internal sealed record ValidationRecord(int Step, string Data, string InputScale, int Images, string Metric, double Value, IReadOnlyDictionary<string, double> Scores,
     bool Best, double Seconds, DateTimeOffset Time);
 
 /// <summary>
