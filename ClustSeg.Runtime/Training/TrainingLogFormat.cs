@@ -33,37 +33,12 @@ public static class TrainingLogFormat
     {
         if (!File.Exists(path))
             throw new DataFileException(path, "the training log does not exist. Pass the train.jsonl that `clustseg-cli train` wrote in its run folder.");
-        string text;
         // Shared with the training loop, which may be appending to the log while it is plotted.
-        using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete))
-        using (var reader = new StreamReader(stream, Encoding.UTF8))
-            text = reader.ReadToEnd();
-        var lines = text.Split('\n');
-        var endsWithLineBreak = text.EndsWith('\n');
-        var records = new List<TrainingLogRecord>(lines.Length);
-        for (var index = 0; index < lines.Length; index++)
-        {
-            var line = lines[index].TrimEnd('\r');
-            if (string.IsNullOrWhiteSpace(line)) continue;
-            var lineNumber = index + 1;
-            try
-            {
-                records.Add(JsonSerializer.Deserialize<TrainingLogRecord>(line, SerializerOptions)
-                            ?? throw new JsonException("the line is JSON null, not a record."));
-            }
-            catch (JsonException e)
-            {
-                var isLast = index == lines.Length - 1;
-                if (isLast && !endsWithLineBreak)
-                {
-                    warn?.Invoke($"'{path}' line {lineNumber}: skipped a last line cut short (the run was stopped while writing it).");
-                    continue;
-                }
-                throw new DataFileException(path, $"line {lineNumber} is not a training log record: {e.Message} " +
-                                                  "Each line must be one JSON object as `clustseg-cli train` writes it; remove or fix that line.", e);
-            }
-        }
-        return records;
+        return JsonLinesFile.Read(path,
+            line => JsonSerializer.Deserialize<TrainingLogRecord>(line, SerializerOptions) ?? throw new JsonException("the line is JSON null, not a record."),
+            (lineNumber, problem) => $"line {lineNumber} is not a training log record: {problem} " +
+                                     "Each line must be one JSON object as `clustseg-cli train` writes it; remove or fix that line.",
+            warn);
     }
 
     /// <summary>

@@ -133,7 +133,8 @@ public sealed class TrainingLoop<TBatch>
         var metadata = new Dictionary<string, string>(_objective.CheckpointMetadata);
         // Says where the weights came from, for whoever loads the model later.
         if (_average is not null) metadata[WeightAverage.MetadataKey] = _average.Decay.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
-        foreach (var (key, value) in extraMetadata ?? new Dictionary<string, string>()) metadata[key] = value;
+        if (extraMetadata is not null)
+            foreach (var (key, value) in extraMetadata) metadata[key] = value;
         if (_average is null) Checkpoint.Save(_objective.Model, _device, path, metadata);
         else SafetensorsFile.Write(path, _average.ModelTensors(_device, _objective.Model), metadata);
     }

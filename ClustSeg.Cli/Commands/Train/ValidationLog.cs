@@ -34,30 +34,11 @@ internal static class ValidationLog
 
     /// <summary>The records of <paramref name="path"/> (none when it does not exist); a last line cut short by a killed run is skipped.</summary>
     /// <exception cref="DataFileException">A line that is not a record, other than a cut-short last one.</exception>
-    public static List<ValidationRecord> Read(string path)
-    {
-        var records = new List<ValidationRecord>();
-        if (!File.Exists(path)) return records;
-        var text = File.ReadAllText(path, Encoding.UTF8);
-        var lines = text.Split('\n');
-        for (var i = 0; i < lines.Length; i++)
-        {
-            if (string.IsNullOrWhiteSpace(lines[i])) continue;
-            try
-            {
-                records.Add(JsonSerializer.Deserialize<ValidationRecord>(lines[i], Options) ?? throw new JsonException("the line is JSON null."));
-            }
-            catch (JsonException) when (i == lines.Length - 1 && !text.EndsWith('\n'))
-            {
-                // The process was killed while writing this line: that validation is not recorded, nothing else is lost.
-            }
-            catch (JsonException e)
-            {
-                throw new DataFileException(path, $"line {i + 1} is not a validation record ({e.Message}). Move the file aside to start its log afresh.");
-            }
-        }
-        return records;
-    }
+    public static List<ValidationRecord> Read(string path) => !File.Exists(path)
+        ? []
+        : JsonLinesFile.Read(path,
+            line => JsonSerializer.Deserialize<ValidationRecord>(line, Options) ?? throw new JsonException("the line is JSON null."),
+            (lineNumber, problem) => $"line {lineNumber} is not a validation record ({problem}). Move the file aside to start its log afresh.");
 
     /// <summary>The validations logged beside <paramref name="trainingLog"/> (RUN/eval.jsonl), for the loss plot; null when the run has none.</summary>
     public static ValidationCurve? CurveBeside(string trainingLog)
